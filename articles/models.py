@@ -1,0 +1,328 @@
+"""The newsroom's stories and what hangs off them.
+
+The rule for what readers may see lives here once: `Article.objects.published()` and its
+instance twin `Article.is_published`. Pages, feeds, sitemaps, search and the API all start
+from the queryset.
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+_WHITESPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of whitespace (NBSP and other Unicode spaces too) to one space."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+class DatelineQuerySet(models.QuerySet):
+    def get_or_create_place(
+        self, country: str, region: str = "", city: str = ""
+    ) -> tuple["Dateline", bool]:
+        """One row per place, however the editor or the old site typed its case and spacing."""
+        place = {
+            "country": normalise_space(country),
+            "region": normalise_space(region or ""),
+            "city": normalise_space(city or ""),
+        }
+        match = self.filter(**{f"{field}__iexact": value for field, value in place.items()})
+        existing = match.first()
+        if existing is not None:
+            return existing, False
+        return self.create(**place), True
+
+
+class Dateline(models.Model):
+    """Where a story was reported from, formatted in wire style ("BEIRUT, Lebanon")."""
+
+    country = models.CharField(max_length=100)
+    region = models.CharField(max_length=100, blank=True, help_text="State or province.")
+    city = models.CharField(max_length=100, blank=True)
+
+    objects = DatelineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country", "region", "city"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("country"), Lower("region"), Lower("city"), name="dateline_unique_place"
+            ),
+            models.CheckConstraint(condition=~Q(country=""), name="dateline_has_country"),
+        ]
+        indexes = [models.Index(fields=["country", "city"], name="dateline_country_city")]
+
+    def __str__(self) -> str:
+        return self.wire_style()
+
+    def save(self, *args, **kwargs) -> None:
+        self.country = normalise_space(self.country)
+        self.region = normalise_space(self.region)
+        self.city = normalise_space(self.city)
+        super().save(*args, **kwargs)
+
+    def wire_style(self, standalone_cities: Iterable[str] = ()) -> str:
+        """The most specific place in capitals, then the next place up.
+
+        A city the newsroom's style book lets stand alone ("BEIRUT") is not followed by its
+        region or country.
+        """
+        places = [place for place in (self.city, self.region, self.country) if place]
+        lead, *rest = places
+        if self.city and self.city.casefold() in {name.casefold() for name in standalone_cities}:
+            return lead.upper()
+        return ", ".join([lead.upper(), *rest[:1]])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = normalise_space(self.name)
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:100]
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at: datetime | None = None) -> "ArticleQuerySet":
+        """What readers may see: published, and not embargoed until a later time."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+    def scheduled(self, at: datetime | None = None) -> "ArticleQuerySet":
+        """Published by an editor, but embargoed until a time still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
+
+    def drafts(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.DRAFT)
+
+    def withdrawn(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.WITHDRAWN)
+
+    def latest_first(self) -> "ArticleQuerySet":
+        """Newest first, with the id as tie-breaker so keyset pagination is stable."""
+        return self.order_by("-published_at", "-id")
+
+    def last_changed_first(self) -> "ArticleQuerySet":
+        """Most recently changed first, by the same rule as `Article.last_changed_at`."""
+        return self.order_by(Coalesce("updated_at", "published_at").desc(nulls_last=True), "-id")
+
+    def with_listing_data(self) -> "ArticleQuerySet":
+        """What a list of stories shows, fetched up front to avoid N+1 queries."""
+        return self.select_related("dateline").prefetch_related("tags")
+
+    def with_updates(self) -> "ArticleQuerySet":
+        """The public update log, fetched with the story (one query for all of them)."""
+        return self.prefetch_related("updates")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255, allow_unicode=True, help_text="Part of the story's address."
+    )
+    deck = models.TextField(blank=True, help_text="The standfirst under the headline.")
+    byline = models.CharField(max_length=200, blank=True)
+    body = models.TextField(help_text="Plain text; separate paragraphs with a blank line.")
+    dateline = models.ForeignKey(
+        Dateline, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="First publication. A time in the future holds the story until then.",
+    )
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The last substantive update or correction readers were told about.",
+    )
+    withdrawal_reason = models.TextField(
+        blank=True, help_text="Shown to readers in place of a withdrawn story."
+    )
+
+    legacy_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    retrieved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the old site's page was scraped."
+    )
+    source_file = models.CharField(max_length=255, blank=True)
+    legacy_checksum = models.CharField(
+        max_length=64, blank=True, help_text="Digest of the dump content last imported."
+    )
+    legacy_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version the last import wrote."
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save; protects editors from overwriting each other."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(updated_at__isnull=True)
+                | Q(published_at__isnull=False, updated_at__gte=F("published_at")),
+                name="article_updated_not_before_published",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "withdrawn"]),
+                name="article_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(status="published"),
+                name="article_latest_published",
+            ),
+            models.Index(
+                "dateline",
+                F("published_at").desc(),
+                condition=Q(status="published"),
+                name="article_dateline_published",
+            ),
+            models.Index(fields=["status", "-modified_at"], name="article_status_modified"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.headline, allow_unicode=True)[:255] or "story"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        """Instance twin of `ArticleQuerySet.published()`."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def last_changed_at(self) -> datetime | None:
+        """The one time that says when the story last changed for readers."""
+        return self.updated_at or self.published_at
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [normalise_space(p) for p in _PARAGRAPH_BREAK.split(self.body) if p.strip()]
+
+
+class Update(models.Model):
+    """A note in a story's public update log: a substantive update or a correction."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        CORRECTION = "correction", "Correction"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
+    shown_at = models.DateTimeField(default=timezone.now, help_text="The time readers see.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
+    note = models.TextField(help_text="Public: tell readers what changed.")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_updates",
+    )
+
+    class Meta:
+        ordering = ["-shown_at", "-id"]
+        indexes = [models.Index("article", F("shown_at").desc(), name="update_article_shown")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.article}"
+
+
+class Revision(models.Model):
+    """One saved version of a story's text, kept for editors' history and readers' diffs.
+
+    The public change history shows the public revisions only; silent fixes and drafts stay
+    in the newsroom.
+    """
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", "Draft save"
+        PUBLICATION = "publication", "First publication"
+        SILENT_FIX = "silent_fix", "Silent fix"
+        UPDATE = "update", "Update"
+        CORRECTION = "correction", "Correction"
+        IMPORT = "import", "Legacy import"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(help_text="The story's version this text was saved as.")
+    headline = models.CharField(max_length=255)
+    deck = models.TextField(blank=True)
+    body = models.TextField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    is_public = models.BooleanField(help_text="Whether readers could see this text.")
+    update = models.OneToOneField(
+        Update, on_delete=models.SET_NULL, null=True, blank=True, related_name="revision"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_revisions",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} v{self.number} ({self.get_kind_display()})"

@@ -1,0 +1,76 @@
+"""factory_boy factories with switches for the states tests talk about."""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Dateline, Tag, Update
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@newsroom.test")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class DatelineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dateline
+
+    country = "India"
+    region = "Maharashtra"
+    city = factory.Sequence(lambda n: f"City {n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A draft by default; `published=True`, `scheduled=True` or `withdrawn=True` for others."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    class Params:
+        published = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1)),
+        )
+        scheduled = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1)),
+        )
+        withdrawn = factory.Trait(
+            status=Article.Status.WITHDRAWN,
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+            withdrawal_reason="The story could not be verified.",
+        )
+
+    headline = factory.Sequence(lambda n: f"Story number {n} makes the news")
+    deck = "A deck that tells the reader why it matters"
+    body = "First paragraph of the story.\n\nSecond paragraph with more detail."
+    dateline = factory.SubFactory(DatelineFactory)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class UpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Update
+
+    article = factory.SubFactory(ArticleFactory, published=True)
+    note = "Adds the latest figures from officials."
