@@ -224,11 +224,15 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = slugify(self.headline, allow_unicode=True)[:255] or "story"
+            self.slug = self.slug_for(self.headline)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @staticmethod
+    def slug_for(headline: str) -> str:
+        return slugify(headline, allow_unicode=True)[:255] or "story"
 
     @property
     def is_published(self) -> bool:

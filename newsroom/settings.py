@@ -12,6 +12,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from articles.dump_sources import DEFAULT_MAX_ARCHIVE_BYTES, DEFAULT_MAX_FILE_BYTES
+from articles.legacy import DEFAULT_TIME_ZONES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -40,6 +43,14 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_mapping(name: str) -> dict[str, str]:
+    """`KEY=value,KEY=value` pairs."""
+    pairs = [item.partition("=") for item in env_list(name)]
+    if any(not key.strip() or not value.strip() for key, _, value in pairs):
+        raise ImproperlyConfigured(f"{name} must be KEY=value pairs separated by commas.")
+    return {key.strip(): value.strip() for key, _, value in pairs}
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -181,6 +192,14 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# Legacy archive import (manage.py import_legacy). Zone abbreviations the old site printed,
+# mapped to IANA zones; an abbreviation not listed rejects the file rather than guessing.
+LEGACY_DUMP_TIME_ZONES = {**DEFAULT_TIME_ZONES, **env_mapping("LEGACY_DUMP_TIME_ZONES")}
+LEGACY_IMPORT_MAX_FILE_BYTES = env_int("LEGACY_IMPORT_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)
+LEGACY_IMPORT_MAX_ARCHIVE_BYTES = env_int(
+    "LEGACY_IMPORT_MAX_ARCHIVE_BYTES", DEFAULT_MAX_ARCHIVE_BYTES
+)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,182 @@
+"""manage.py import_legacy: load the old site's text dumps into the newsroom."""
+
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.dump_sources import DumpFile, Limits, count_dumps, iter_dumps
+from articles.legacy import LegacyRecord, RejectedDump, parse_dump
+from articles.services import DatelineCache, store_legacy_records
+
+PLAIN_PROGRESS_EVERY = 5_000
+# Exit status when the run finished but some files were rejected (1 means it could not run).
+EXIT_REJECTED = 2
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    dump: DumpFile
+    result: str  # "read" in a dry run, else an ImportResult value; or "rejected"
+    record: LegacyRecord | None = None
+    error: str | None = None
+
+    def as_json(self) -> dict:
+        """The dry run's reading of the file (FORMAT.md)."""
+        return (
+            self.record.as_json()
+            if self.record
+            else RejectedDump(self.error).as_json(self.dump.name)
+        )
+
+    def report_line(self) -> dict:
+        line = {"file": self.dump.path, "result": self.result}
+        if self.record:
+            line["legacy_id"] = self.record.legacy_id
+            if self.record.warnings:
+                line["warnings"] = list(self.record.warnings)
+        else:
+            line["error"] = self.error
+        return line
+
+
+class Command(BaseCommand):
+    help = (
+        "Import legacy text dumps: files, folders (every *.txt under them) and .zip/.tar.gz "
+        "archives. Re-running is safe: unchanged stories are left alone, and stories an "
+        "editor changed since their import are reported as conflicts, never overwritten."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--dry-run", action="store_true", help="Read and check; store nothing.")
+        parser.add_argument(
+            "--jsonl", action="store_true", help="With --dry-run: print each reading as JSON."
+        )
+        parser.add_argument(
+            "--report", metavar="FILE", help="Write per-file results as JSON lines."
+        )
+        parser.add_argument("--quiet", action="store_true", help="No progress output.")
+        parser.add_argument("--batch-size", type=int, default=500, help="Stories per transaction.")
+        parser.add_argument(
+            "--max-file-size",
+            type=int,
+            default=settings.LEGACY_IMPORT_MAX_FILE_BYTES,
+            metavar="BYTES",
+        )
+        parser.add_argument(
+            "--max-archive-size",
+            type=int,
+            default=settings.LEGACY_IMPORT_MAX_ARCHIVE_BYTES,
+            metavar="BYTES",
+            help="Stop reading an archive that expands beyond this (zip bombs).",
+        )
+
+    def handle(self, *args, **options):
+        if options["jsonl"] and not options["dry_run"]:
+            raise CommandError("--jsonl prints a dry run's readings: use it with --dry-run.")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+
+        limits = Limits(options["max_file_size"], options["max_archive_size"])
+        dumps = self._with_progress(iter_dumps(options["paths"], limits), options)
+        counts: Counter[str] = Counter()
+        noted: list[FileResult] = []
+        with self._open_report(options["report"]) as report:
+            for outcome in self._results(dumps, options):
+                counts[outcome.result] += 1
+                if outcome.result in {"rejected", "conflict"}:
+                    noted.append(outcome)
+                if options["jsonl"]:
+                    self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
+                if report:
+                    report.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
+
+        self._summarise(counts, noted, options)
+        if counts["rejected"]:
+            raise CommandError(
+                f"{counts['rejected']:,} of {counts.total():,} files were rejected.",
+                returncode=EXIT_REJECTED,
+            )
+
+    @staticmethod
+    def _open_report(path: str | None):
+        if not path:
+            return nullcontext()
+        try:
+            return open(path, "w", encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot write the report {path}: {exc.strerror}") from exc
+
+    def _results(self, dumps: Iterator[DumpFile], options) -> Iterator[FileResult]:
+        """One result per file, in input order, storing each batch in its own transaction."""
+        zones = settings.LEGACY_DUMP_TIME_ZONES
+        datelines = DatelineCache()
+        batch: list[tuple[DumpFile, LegacyRecord]] = []
+        for dump in dumps:
+            try:
+                if dump.error:
+                    raise RejectedDump(dump.error)
+                batch.append((dump, parse_dump(dump.data, dump.name, zones)))
+            except RejectedDump as exc:
+                yield from self._store(batch, datelines, options["dry_run"])
+                batch = []
+                yield FileResult(dump, "rejected", error=str(exc))
+                continue
+            if len(batch) >= options["batch_size"]:
+                yield from self._store(batch, datelines, options["dry_run"])
+                batch = []
+        yield from self._store(batch, datelines, options["dry_run"])
+
+    @staticmethod
+    def _store(batch, datelines: DatelineCache, dry_run: bool) -> Iterator[FileResult]:
+        if dry_run:
+            results = ["read"] * len(batch)
+        else:
+            outcomes = store_legacy_records([(rec, dump.path) for dump, rec in batch], datelines)
+            results = [outcome.result.value for outcome in outcomes]
+        for (dump, record), result in zip(batch, results, strict=True):
+            yield FileResult(dump, result, record=record)
+
+    def _with_progress(self, dumps: Iterator[DumpFile], options) -> Iterator[DumpFile]:
+        if options["quiet"] or options["jsonl"]:
+            return dumps
+        if sys.stderr.isatty():
+            return tqdm(dumps, total=count_dumps(options["paths"]), unit=" files", file=sys.stderr)
+        return self._plain_progress(dumps)
+
+    def _plain_progress(self, dumps: Iterator[DumpFile]) -> Iterator[DumpFile]:
+        started = time.monotonic()
+        for done, dump in enumerate(dumps, start=1):
+            yield dump
+            if done % PLAIN_PROGRESS_EVERY == 0:
+                rate = done / max(time.monotonic() - started, 1e-9)
+                self.stderr.write(f"read {done:,} files ({rate:,.0f} files/s)")
+
+    def _summarise(self, counts: Counter, noted: list[FileResult], options) -> None:
+        # With --jsonl, stdout carries the readings alone, so the summary goes to stderr.
+        out = self.stderr if options["jsonl"] else self.stdout
+        if options["dry_run"]:
+            line = f"Dry run, nothing stored: {counts.total():,} files read, {counts['read']:,} ok"
+        else:
+            line = (
+                f"{counts.total():,} files read: {counts['new']:,} new, "
+                f"{counts['updated']:,} updated, {counts['unchanged']:,} unchanged, "
+                f"{counts['conflict']:,} conflicts"
+            )
+        out.write(f"{line}, {counts['rejected']:,} rejected.")
+        for outcome in noted:
+            if outcome.result == "rejected":
+                out.write(f"  rejected {outcome.dump.path}: {outcome.error}")
+            else:
+                out.write(
+                    f"  conflict {outcome.dump.path}: story {outcome.record.legacy_id} was "
+                    "changed by an editor since its import; the editor's version was kept"
+                )

@@ -1,0 +1,359 @@
+"""manage.py import_legacy, end to end against the database."""
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from articles.models import Article, Dateline, Revision
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SAMPLES = PROJECT_DIR / "samples" / "legacy-dumps"
+GOOD_SAMPLES = sorted(SAMPLES.glob("00[0-4]_*.txt"))
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(*args) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of one run of the command."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_legacy", *map(str, args), stdout=stdout, stderr=stderr)
+    except CommandError as exc:
+        stderr.write(str(exc))
+        return exc.returncode, stdout.getvalue(), stderr.getvalue()
+    return 0, stdout.getvalue(), stderr.getvalue()
+
+
+def dump_text(headline="Port workers end three-day strike", body="Dock workers returned.", **kw):
+    published = kw.get("published", "Mar 3, 2019, 12:15 pm IST")
+    location = kw.get("location", "India, Maharashtra, Mumbai")
+    return (
+        f"{headline}\n\n{headline}\n\nPublished : {published}\n\n{body}\n\nLocation: {location}\n"
+    ).encode()
+
+
+def test_dry_run_jsonl_reads_the_samples_as_expected():
+    status, out, _ = run_import(SAMPLES, "--dry-run", "--jsonl")
+
+    readings = [json.loads(line) for line in out.splitlines()]
+    expected = [json.loads(line) for line in (SAMPLES / "expected.jsonl").read_text().splitlines()]
+    assert [r["file"] for r in readings] == [e["file"] for e in expected]
+    for reading, wanted in zip(readings, expected, strict=True):
+        if wanted["status"] == "error":
+            assert reading["status"] == "error"
+            assert reading["error"]
+        else:
+            assert reading == wanted
+    assert status == 2
+    assert Article.objects.count() == 0
+
+
+def test_jsonl_needs_dry_run():
+    status, _, err = run_import(SAMPLES, "--jsonl")
+
+    assert status == 1
+    assert "use it with --dry-run" in err
+
+
+def test_import_stores_the_samples_as_published_stories():
+    status, out, _ = run_import(SAMPLES, "--quiet")
+
+    assert status == 2
+    assert "7 files read: 5 new, 0 updated, 0 unchanged, 0 conflicts, 2 rejected." in out
+    assert "rejected legacy-dumps/005_1122334455667788.txt: no Published line" in out
+    assert "rejected legacy-dumps/006_99aabbccddeeff00.txt: empty file" in out
+
+    article = Article.objects.get(legacy_id="386ae2120d209c35")
+    assert article.status == Article.Status.PUBLISHED
+    assert article.is_published
+    assert article.headline == "US, Russia try to save truce"
+    assert article.slug == "us-russia-try-to-save-truce"
+    assert article.deck == "Toll in Monday bombings hits 161"
+    assert article.published_at.isoformat() == "2016-05-25T01:01:00+00:00"
+    assert article.updated_at.isoformat() == "2016-05-25T01:01:00+00:00"
+    assert article.retrieved_at.isoformat() == "2023-12-08T04:03:00+00:00"
+    assert article.source_file == "legacy-dumps/000_386ae2120d209c35.txt"
+    assert len(article.paragraphs) == 11
+    assert article.paragraphs[0].startswith("Washington and Moscow scrambled")
+    assert str(article.dateline) == "BEIRUT, Lebanon"
+    assert (article.byline, list(article.tags.all())) == ("", [])
+
+    no_extras = Article.objects.get(legacy_id="a03b44c5d6e7f801")
+    assert (no_extras.deck, no_extras.updated_at, no_extras.retrieved_at) == ("", None, None)
+
+
+def test_each_place_is_one_dateline_reused_across_stories():
+    run_import(SAMPLES, "--quiet")
+
+    mumbai = Dateline.objects.get(city="Mumbai")
+    assert mumbai.articles.count() == 2
+    assert Dateline.objects.count() == 4
+
+
+def test_every_imported_text_is_kept_as_a_public_revision():
+    run_import(SAMPLES, "--quiet")
+
+    assert Revision.objects.count() == 5
+    revision = Revision.objects.get(article__legacy_id="386ae2120d209c35")
+    assert (revision.number, revision.kind, revision.is_public) == (1, "import", True)
+    assert revision.headline == "US, Russia try to save truce"
+
+
+def test_running_again_changes_nothing_and_says_so():
+    run_import(SAMPLES, "--quiet")
+    before = list(Article.objects.values().order_by("pk"))
+
+    status, out, _ = run_import(SAMPLES, "--quiet")
+
+    assert status == 2
+    assert "7 files read: 0 new, 0 updated, 5 unchanged, 0 conflicts, 2 rejected." in out
+    assert list(Article.objects.values().order_by("pk")) == before
+    assert Revision.objects.count() == 5
+
+
+def test_later_scrape_with_new_content_updates_the_story(tmp_path):
+    dump = tmp_path / "000_386ae2120d209c35.txt"
+    dump.write_bytes(dump_text("Original headline"))
+    run_import(dump, "--quiet")
+    dump.write_bytes(dump_text("Revised headline", body="New first paragraph."))
+
+    status, out, _ = run_import(dump, "--quiet")
+
+    assert status == 0
+    assert "1 files read: 0 new, 1 updated, 0 unchanged, 0 conflicts, 0 rejected." in out
+    article = Article.objects.get(legacy_id="386ae2120d209c35")
+    assert (article.headline, article.slug, article.body) == (
+        "Revised headline",
+        "revised-headline",
+        "New first paragraph.",
+    )
+    assert (article.version, article.legacy_version) == (2, 2)
+    assert list(article.revisions.values_list("number", "headline")) == [
+        (2, "Revised headline"),
+        (1, "Original headline"),
+    ]
+
+
+def test_a_scrape_time_alone_is_not_a_change(tmp_path):
+    dump = tmp_path / "a.txt"
+    header = "Friday, Dec 08, 2023 | Last Update : 09:33 AM IST\n\n"
+    dump.write_bytes(header.encode() + dump_text())
+    run_import(dump, "--quiet")
+    dump.write_bytes(header.replace("Dec 08", "Dec 09").encode() + dump_text())
+
+    _, out, _ = run_import(dump, "--quiet")
+
+    assert "1 unchanged" in out
+
+
+def test_story_an_editor_changed_is_kept_and_reported_as_a_conflict(tmp_path):
+    dump = tmp_path / "a.txt"
+    dump.write_bytes(dump_text("Imported headline"))
+    run_import(dump, "--quiet")
+    article = Article.objects.get(legacy_id="a")
+    article.headline, article.version = "Editor's headline", article.version + 1
+    article.save()
+    dump.write_bytes(dump_text("Later scrape headline"))
+
+    status, out, _ = run_import(dump, "--quiet", "--report", tmp_path / "report.jsonl")
+
+    assert status == 0
+    assert "0 updated, 0 unchanged, 1 conflicts, 0 rejected." in out
+    assert "a.txt: story a was changed by an editor since its import" in out
+    article.refresh_from_db()
+    assert article.headline == "Editor's headline"
+    report = [json.loads(line) for line in (tmp_path / "report.jsonl").read_text().splitlines()]
+    assert report == [{"file": "a.txt", "result": "conflict", "legacy_id": "a"}]
+
+
+def test_unchanged_dump_of_an_edited_story_is_just_unchanged(tmp_path):
+    dump = tmp_path / "a.txt"
+    dump.write_bytes(dump_text())
+    run_import(dump, "--quiet")
+    Article.objects.filter(legacy_id="a").update(headline="Edited", version=2)
+
+    _, out, _ = run_import(dump, "--quiet")
+
+    assert "1 unchanged, 0 conflicts" in out
+    assert Article.objects.get(legacy_id="a").headline == "Edited"
+
+
+def test_the_same_story_twice_in_one_batch_is_stored_once_then_updated(tmp_path):
+    write_dump(tmp_path / "dumps" / "1" / "x.txt", dump_text("First scrape"))
+    write_dump(tmp_path / "dumps" / "2" / "x.txt", dump_text("Second scrape"))
+
+    _, out, _ = run_import(tmp_path / "dumps", "--quiet")
+
+    assert "2 files read: 1 new, 1 updated" in out
+    assert Article.objects.get(legacy_id="x").headline == "Second scrape"
+
+
+def write_dump(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_rejected_files_store_nothing_and_the_rest_goes_on(tmp_path):
+    folder = tmp_path / "dumps"
+    write_dump(folder / "1.txt", dump_text("Good one"))
+    write_dump(folder / "2.txt", b"binary\0data")
+    write_dump(folder / "3.txt", dump_text(published="Mar 3, 2019, 12:15 pm XYZ"))
+    write_dump(folder / "4.txt", dump_text("Good two"))
+
+    status, out, _ = run_import(folder, "--quiet", "--batch-size", "1")
+
+    assert status == 2
+    assert "4 files read: 2 new" in out
+    assert "rejected dumps/2.txt: " in out
+    assert "rejected dumps/3.txt: unknown time zone" in out
+    assert sorted(Article.objects.values_list("legacy_id", flat=True)) == ["1", "4"]
+
+
+def test_report_has_one_line_per_file(tmp_path):
+    report = tmp_path / "report.jsonl"
+
+    run_import(SAMPLES, "--quiet", "--report", report)
+
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert len(lines) == 7
+    assert lines[0] == {
+        "file": "legacy-dumps/000_386ae2120d209c35.txt",
+        "result": "new",
+        "legacy_id": "386ae2120d209c35",
+    }
+    assert lines[6] == {
+        "file": "legacy-dumps/006_99aabbccddeeff00.txt",
+        "result": "rejected",
+        "error": "empty file",
+    }
+
+
+def test_warnings_reach_the_report(tmp_path):
+    dump = write_dump(
+        tmp_path / "w.txt",
+        b"Headline\n\nPublished : May 25, 2016, 6:31 am IST\n"
+        b"Updated : May 24, 2016, 6:31 am IST\n\nBody.\n",
+    )
+
+    status, _, _ = run_import(dump, "--quiet", "--report", tmp_path / "r.jsonl")
+
+    [line] = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert status == 0
+    assert line["result"] == "new"
+    assert line["warnings"]
+    assert Article.objects.get(legacy_id="w").updated_at is None
+
+
+def test_unwritable_report_is_a_clear_error_before_anything_is_stored(tmp_path):
+    status, _, err = run_import(SAMPLES, "--report", tmp_path / "missing" / "report.jsonl")
+
+    assert status == 1
+    assert "cannot write the report" in err
+    assert Article.objects.count() == 0
+
+
+def test_missing_path_is_rejected_and_the_others_are_imported(tmp_path):
+    status, out, _ = run_import(tmp_path / "nowhere", GOOD_SAMPLES[0], "--quiet")
+
+    assert status == 2
+    assert "2 files read: 1 new" in out
+    assert "nowhere: cannot read: no such file or directory" in out
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_archives_import_like_the_folder(tmp_path, kind):
+    archive = tmp_path / f"dumps.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(archive, "w") as bundle:
+            for sample in GOOD_SAMPLES:
+                bundle.write(sample, f"2016/{sample.name}")
+    else:
+        with tarfile.open(archive, "w:gz") as bundle:
+            for sample in GOOD_SAMPLES:
+                bundle.add(sample, f"2016/{sample.name}")
+
+    status, out, _ = run_import(archive, "--quiet")
+
+    assert status == 0
+    assert "5 files read: 5 new" in out
+    article = Article.objects.get(legacy_id="386ae2120d209c35")
+    assert article.source_file == f"dumps.{kind}:2016/000_386ae2120d209c35.txt"
+
+
+def test_oversized_file_is_rejected(tmp_path):
+    status, out, _ = run_import(GOOD_SAMPLES[0], "--quiet", "--max-file-size", "100")
+
+    assert status == 2
+    assert "larger than the limit of 100 bytes per file" in out
+    assert Article.objects.count() == 0
+
+
+def test_progress_is_plain_lines_when_not_a_terminal(monkeypatch, tmp_path):
+    monkeypatch.setattr("articles.management.commands.import_legacy.PLAIN_PROGRESS_EVERY", 2)
+
+    _, _, err = run_import(*GOOD_SAMPLES)
+
+    assert err.count("files/s)") == 2
+    assert "read 2 files (" in err
+
+
+def test_quiet_prints_no_progress():
+    _, _, err = run_import(*GOOD_SAMPLES, "--quiet")
+
+    assert err == ""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs a database another process can share"
+)
+def test_a_run_killed_half_way_leaves_consistent_data_and_a_rerun_finishes(tmp_path):
+    folder = tmp_path / "dumps"
+    total = 6_000
+    for n in range(total):
+        write_dump(folder / f"{n:05}_{n:016x}.txt", dump_text(f"Story {n}", body=f"Body {n}."))
+    settings = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": (
+            f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/"
+            f"{settings['NAME']}"
+        ),
+    }
+    command = [sys.executable, "manage.py", "import_legacy", str(folder), "--quiet"]
+
+    importer = subprocess.Popen([*command, "--batch-size", "50"], cwd=PROJECT_DIR, env=env)
+    deadline = time.monotonic() + 60
+    while Article.objects.count() < 200 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+
+    stored = Article.objects.count()
+    assert 0 < stored < total, "the import was not interrupted half-way"
+    assert stored % 50 == 0, "a batch was half stored"
+    assert Revision.objects.count() == stored
+
+    finished = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+
+    assert finished.returncode == 0, finished.stderr
+    assert f"{total:,} files read: {total - stored:,} new, 0 updated, {stored:,} unchanged" in (
+        finished.stdout
+    )
+    assert Article.objects.count() == total
+    assert Article.objects.values("legacy_id").distinct().count() == total
+    assert Revision.objects.count() == total
