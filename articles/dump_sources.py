@@ -10,9 +10,14 @@ import os
 import stat
 import tarfile
 import zipfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path, PurePosixPath
+
+from .legacy import LegacyRecord, RejectedDump, parse_dump
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 4 * 1024**3
@@ -60,6 +65,49 @@ def iter_dumps(paths: list[str | Path], limits: Limits = Limits()) -> Iterator[D
             yield from _iter_archive(path, limits)
         else:
             yield _read_file(path, path.name, limits)
+
+
+Parsed = tuple["DumpFile", LegacyRecord | None]
+
+
+def parse_dumps(
+    dumps: Iterable[DumpFile], zones: Mapping[str, str], workers: int = 1, chunk_size: int = 200
+) -> Iterator[Parsed]:
+    """(dump, record or None) for each dump, in input order, without the bytes.
+
+    A dump that cannot be read or parsed comes back with no record and its reason as `error`.
+
+    With more than one worker, parsing runs in that many processes while the caller stores what
+    is already parsed. At most two chunks per worker are in flight, so memory stays bounded
+    however long the input.
+    """
+    dumps, zones = iter(dumps), dict(zones)
+    chunks = iter(lambda: list(islice(dumps, chunk_size)), [])
+    if workers <= 1:
+        for chunk in chunks:
+            yield from _parse_chunk(chunk, zones)
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        in_flight = deque()
+        for chunk in chunks:
+            in_flight.append(pool.submit(_parse_chunk, chunk, zones))
+            if len(in_flight) >= 2 * workers:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
+
+
+def _parse_chunk(dumps: Iterable[DumpFile], zones: Mapping[str, str]) -> list[Parsed]:
+    parsed = []
+    for dump in dumps:
+        record, error = None, dump.error
+        if error is None:
+            try:
+                record = parse_dump(dump.data, dump.name, zones)
+            except RejectedDump as exc:
+                error = str(exc)
+        parsed.append((DumpFile(dump.path, error=error), record))
+    return parsed
 
 
 def count_dumps(paths: list[str | Path]) -> int | None:

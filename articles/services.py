@@ -9,8 +9,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from .legacy import LegacyRecord
 from .models import Article, Dateline, Revision, normalise_space
@@ -109,59 +110,111 @@ def _store_chunk(
     chunk: Sequence[tuple[LegacyRecord, str]], datelines: DatelineCache
 ) -> list[ImportOutcome]:
     stored = {
-        article.legacy_id: article
-        for article in Article.objects.filter(
+        legacy_id: StoredStory(pk, checksum, version, legacy_version, status)
+        for legacy_id, pk, checksum, version, legacy_version, status in Article.objects.filter(
             legacy_id__in=[record.legacy_id for record, _ in chunk]
-        ).only("legacy_id", "legacy_checksum", "version", "legacy_version", "status")
+        ).values_list("legacy_id", "pk", "legacy_checksum", "version", "legacy_version", "status")
     }
-    outcomes: list[ImportOutcome] = []
-    new_articles: list[tuple[Article, dict]] = []
-    revisions: list[Revision] = []
+    results: dict[str, tuple[ImportResult, int | None]] = {}
+    new_stories: list[dict] = []
+    revisions: list[dict] = []
     for record, source_file in chunk:
         fields = _story_fields(record, source_file, datelines)
-        article = stored.get(record.legacy_id)
-        if article is None:
-            new_article = Article(
-                **fields,
-                legacy_id=record.legacy_id,
-                status=Article.Status.PUBLISHED,
-                version=1,
-                legacy_version=1,
+        story = stored.get(record.legacy_id)
+        if story is None:
+            new_stories.append(
+                {
+                    **fields,
+                    "legacy_id": record.legacy_id,
+                    "status": Article.Status.PUBLISHED,
+                    "version": 1,
+                    "legacy_version": 1,
+                }
             )
-            new_articles.append((new_article, fields))
-        elif article.legacy_checksum == fields["legacy_checksum"]:
-            outcomes.append(ImportOutcome(record.legacy_id, ImportResult.UNCHANGED, article.pk))
-        elif article.version != article.legacy_version or not _update_story(article, fields):
-            outcomes.append(ImportOutcome(record.legacy_id, ImportResult.CONFLICT, article.pk))
+        elif story.checksum == fields["legacy_checksum"]:
+            results[record.legacy_id] = (ImportResult.UNCHANGED, story.pk)
+        elif story.version != story.legacy_version or not _update_story(story, fields):
+            results[record.legacy_id] = (ImportResult.CONFLICT, story.pk)
         else:
-            outcomes.append(ImportOutcome(record.legacy_id, ImportResult.UPDATED, article.pk))
-            revisions.append(_import_revision(article, fields))
-    Article.objects.bulk_create([article for article, _ in new_articles])
-    for article, fields in new_articles:
-        outcomes.append(ImportOutcome(article.legacy_id, ImportResult.NEW, article.pk))
-        revisions.append(_import_revision(article, fields))
-    Revision.objects.bulk_create(revisions)
-    order = {record.legacy_id: index for index, (record, _) in enumerate(chunk)}
-    return sorted(outcomes, key=lambda outcome: order[outcome.legacy_id])
+            results[record.legacy_id] = (ImportResult.UPDATED, story.pk)
+            revisions.append(_import_revision(story.pk, story.version + 1, story.status, fields))
+    for story, pk in zip(new_stories, _insert(Article, new_stories), strict=True):
+        results[story["legacy_id"]] = (ImportResult.NEW, pk)
+        revisions.append(_import_revision(pk, 1, story["status"], story))
+    _insert(Revision, revisions)
+    return [ImportOutcome(record.legacy_id, *results[record.legacy_id]) for record, _ in chunk]
 
 
-def _update_story(article: Article, fields: dict) -> bool:
+@dataclass(frozen=True, slots=True)
+class StoredStory:
+    """What the importer needs to know of a story it stored before."""
+
+    pk: int
+    checksum: str
+    version: int
+    legacy_version: int | None
+    status: str
+
+
+def _update_story(story: StoredStory, fields: dict) -> bool:
     """Write a later scrape over the story if nobody saved it meanwhile; False if they did."""
-    written = Article.objects.filter(pk=article.pk, version=article.version).update(
-        **fields, version=F("version") + 1, legacy_version=F("version") + 1
+    return bool(
+        Article.objects.filter(pk=story.pk, version=story.version).update(
+            **fields, version=F("version") + 1, legacy_version=F("version") + 1
+        )
     )
-    if written:
-        article.version += 1
-    return bool(written)
 
 
-def _import_revision(article: Article, fields: dict) -> Revision:
-    return Revision(
-        article_id=article.pk,
-        number=article.version,
-        headline=fields["headline"],
-        deck=fields["deck"],
-        body=fields["body"],
-        kind=Revision.Kind.IMPORT,
-        is_public=article.status == Article.Status.PUBLISHED,
+def _import_revision(article_id: int, number: int, status: str, fields: dict) -> dict:
+    return {
+        "article_id": article_id,
+        "number": number,
+        "headline": fields["headline"],
+        "deck": fields["deck"],
+        "body": fields["body"],
+        "kind": Revision.Kind.IMPORT,
+        "is_public": status == Article.Status.PUBLISHED,
+    }
+
+
+def _insert(model: type[models.Model], rows: list[dict]) -> list[int]:
+    """Insert new rows of one model, given as field values; returns their primary keys.
+
+    On PostgreSQL this is COPY, with keys drawn from the table's sequence first: several times
+    faster than bulk_create's INSERT, which an archive of 100,000 stories notices.
+    """
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        return [obj.pk for obj in model.objects.bulk_create([model(**row) for row in rows])]
+    from psycopg import sql
+
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    now = timezone.now()
+    stamped = {"auto_now", "auto_now_add"}
+    missing = {
+        field.attname: now
+        if any(getattr(field, a, False) for a in stamped)
+        else field.get_default()
+        for field in fields
+        if field.attname not in rows[0]
+    }
+    names = [field.attname for field in fields]
+    columns = sql.SQL(", ").join(
+        sql.Identifier(column) for column in [meta.pk.column, *(f.column for f in fields)]
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        keys = [pk for (pk,) in cursor.fetchall()]
+        copy_rows = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(meta.db_table), columns
+        )
+        with cursor.cursor.copy(copy_rows) as copy:
+            for pk, row in zip(keys, rows, strict=True):
+                values = {**missing, **row}
+                copy.write_row([pk, *(values[name] for name in names)])
+    return keys

@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from articles.dump_sources import Limits, count_dumps, iter_dumps
+from articles.dump_sources import Limits, count_dumps, iter_dumps, parse_dumps
+from articles.legacy import DEFAULT_TIME_ZONES
 
 
 def write(path, data=b"story"):
@@ -181,3 +182,19 @@ def test_count_is_unknown_for_a_compressed_tar(tmp_path):
 
     assert count_dumps([zipped]) == 2
     assert count_dumps([zipped, archive]) is None
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parsing_keeps_input_order_and_carries_rejections(tmp_path, workers):
+    story = b"Headline\n\nPublished : May 25, 2016, 6:31 am IST\n\nBody.\n"
+    root = tmp_path / "dumps"
+    for n in range(25):
+        write(root / f"{n:03}.txt", story if n % 5 else b"")
+
+    parsed = list(parse_dumps(iter_dumps([root]), DEFAULT_TIME_ZONES, workers, chunk_size=4))
+
+    assert [dump.path for dump, _ in parsed] == [f"dumps/{n:03}.txt" for n in range(25)]
+    assert all(dump.data is None for dump, _ in parsed)
+    rejected = [(dump.name, dump.error) for dump, record in parsed if record is None]
+    assert rejected == [(f"{n:03}.txt", "empty file") for n in range(0, 25, 5)]
+    assert {record.headline for _, record in parsed if record} == {"Headline"}

@@ -111,11 +111,12 @@ def test_every_imported_text_is_kept_as_a_public_revision():
     assert revision.headline == "US, Russia try to save truce"
 
 
-def test_running_again_changes_nothing_and_says_so():
-    run_import(SAMPLES, "--quiet")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_running_again_changes_nothing_and_says_so(workers):
+    run_import(SAMPLES, "--quiet", "--workers", workers)
     before = list(Article.objects.values().order_by("pk"))
 
-    status, out, _ = run_import(SAMPLES, "--quiet")
+    status, out, _ = run_import(SAMPLES, "--quiet", "--workers", workers)
 
     assert status == 2
     assert "7 files read: 0 new, 0 updated, 5 unchanged, 0 conflicts, 2 rejected." in out

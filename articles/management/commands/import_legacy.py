@@ -1,6 +1,7 @@
 """manage.py import_legacy: load the old site's text dumps into the newsroom."""
 
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -12,8 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.dump_sources import DumpFile, Limits, count_dumps, iter_dumps
-from articles.legacy import LegacyRecord, RejectedDump, parse_dump
+from articles.dump_sources import DumpFile, Limits, count_dumps, iter_dumps, parse_dumps
+from articles.legacy import LegacyRecord, RejectedDump
 from articles.services import DatelineCache, store_legacy_records
 
 PLAIN_PROGRESS_EVERY = 5_000
@@ -66,6 +67,12 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="No progress output.")
         parser.add_argument("--batch-size", type=int, default=500, help="Stories per transaction.")
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="Processes that parse while the database is written (default: one per core).",
+        )
+        parser.add_argument(
             "--max-file-size",
             type=int,
             default=settings.LEGACY_IMPORT_MAX_FILE_BYTES,
@@ -82,8 +89,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["jsonl"] and not options["dry_run"]:
             raise CommandError("--jsonl prints a dry run's readings: use it with --dry-run.")
-        if options["batch_size"] < 1:
-            raise CommandError("--batch-size must be at least 1.")
+        if options["batch_size"] < 1 or options["workers"] < 1:
+            raise CommandError("--batch-size and --workers must be at least 1.")
 
         limits = Limits(options["max_file_size"], options["max_archive_size"])
         dumps = self._with_progress(iter_dumps(options["paths"], limits), options)
@@ -117,19 +124,16 @@ class Command(BaseCommand):
 
     def _results(self, dumps: Iterator[DumpFile], options) -> Iterator[FileResult]:
         """One result per file, in input order, storing each batch in its own transaction."""
-        zones = settings.LEGACY_DUMP_TIME_ZONES
+        parsed = parse_dumps(dumps, settings.LEGACY_DUMP_TIME_ZONES, options["workers"])
         datelines = DatelineCache()
         batch: list[tuple[DumpFile, LegacyRecord]] = []
-        for dump in dumps:
-            try:
-                if dump.error:
-                    raise RejectedDump(dump.error)
-                batch.append((dump, parse_dump(dump.data, dump.name, zones)))
-            except RejectedDump as exc:
+        for dump, record in parsed:
+            if record is None:
                 yield from self._store(batch, datelines, options["dry_run"])
                 batch = []
-                yield FileResult(dump, "rejected", error=str(exc))
+                yield FileResult(dump, "rejected", error=dump.error)
                 continue
+            batch.append((dump, record))
             if len(batch) >= options["batch_size"]:
                 yield from self._store(batch, datelines, options["dry_run"])
                 batch = []
