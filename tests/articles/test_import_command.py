@@ -1,12 +1,16 @@
 """manage.py import_legacy, end to end against the database."""
 
+import fcntl
 import io
 import json
 import os
+import pty
 import signal
+import struct
 import subprocess
 import sys
 import tarfile
+import termios
 import time
 import zipfile
 from pathlib import Path
@@ -358,3 +362,36 @@ def test_a_run_killed_half_way_leaves_consistent_data_and_a_rerun_finishes(tmp_p
     assert Article.objects.count() == total
     assert Article.objects.values("legacy_id").distinct().count() == total
     assert Revision.objects.count() == total
+
+
+def test_progress_is_a_bar_on_a_terminal():
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    command = [sys.executable, "manage.py", "import_legacy", str(SAMPLES), "--dry-run"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+
+    finished = subprocess.run(
+        command,
+        cwd=PROJECT_DIR,
+        env=env,
+        stderr=terminal,
+        capture_output=False,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    os.close(terminal)
+    shown = b""
+    while chunk := _read_available(controller):
+        shown += chunk
+    os.close(controller)
+
+    assert finished.returncode == 2
+    assert b"7/7" in shown
+    assert b"100%" in shown
+
+
+def _read_available(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal's other end is closed: everything has been read
+        return b""
