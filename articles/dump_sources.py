@@ -6,18 +6,22 @@ refused, links are never followed, archive members with absolute or parent-relat
 refused, and an archive that expands beyond a total size is stopped (zip bombs).
 """
 
+import hashlib
+import multiprocessing
 import os
 import stat
 import tarfile
+import threading
+import time
 import zipfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path, PurePosixPath
 
-from .legacy import LegacyRecord, RejectedDump, parse_dump
+from .legacy import LegacyRecord, RejectedDump, legacy_id_for, parse_dump
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 4 * 1024**3
@@ -67,46 +71,88 @@ def iter_dumps(paths: list[str | Path], limits: Limits = Limits()) -> Iterator[D
             yield _read_file(path, path.name, limits)
 
 
-Parsed = tuple["DumpFile", LegacyRecord | None]
+@dataclass(frozen=True, slots=True)
+class ParsedDump:
+    """What reading one dump gave: a record, a rejection, or neither when it was skipped."""
+
+    path: str
+    name: str
+    digest: str  # SHA-256 of the file's bytes
+    record: LegacyRecord | None = None
+    error: str | None = None
+
+    @property
+    def skipped(self) -> bool:
+        """The bytes are the ones imported last time, so the file was not parsed again."""
+        return self.record is None and self.error is None
 
 
 def parse_dumps(
-    dumps: Iterable[DumpFile], zones: Mapping[str, str], workers: int = 1, chunk_size: int = 200
-) -> Iterator[Parsed]:
-    """(dump, record or None) for each dump, in input order, without the bytes.
+    dumps: Iterable[DumpFile],
+    zones: Mapping[str, str],
+    workers: int = 1,
+    imported_digests: Callable[[list[str]], Mapping[str, str]] | None = None,
+    chunk_size: int = 200,
+) -> Iterator[ParsedDump]:
+    """Each dump parsed, in input order.
 
-    A dump that cannot be read or parsed comes back with no record and its reason as `error`.
+    `imported_digests` maps legacy ids to the digest of the bytes last imported for them; a dump
+    with the same bytes is skipped unparsed, which is what makes a re-run of an archive fast.
 
     With more than one worker, parsing runs in that many processes while the caller stores what
     is already parsed. At most two chunks per worker are in flight, so memory stays bounded
     however long the input.
     """
     dumps, zones = iter(dumps), dict(zones)
-    chunks = iter(lambda: list(islice(dumps, chunk_size)), [])
+    lookup = imported_digests or (lambda ids: {})
+    chunks = (
+        (chunk, dict(lookup([legacy_id_for(dump.name) for dump in chunk])))
+        for chunk in iter(lambda: list(islice(dumps, chunk_size)), [])
+    )
     if workers <= 1:
-        for chunk in chunks:
-            yield from _parse_chunk(chunk, zones)
+        for chunk, known in chunks:
+            yield from _parse_chunk(chunk, zones, known)
         return
-    with ProcessPoolExecutor(workers) as pool:
+    # Spawned, not forked, so that no worker holds a copy of the caller's database connection.
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         in_flight = deque()
-        for chunk in chunks:
-            in_flight.append(pool.submit(_parse_chunk, chunk, zones))
+        for chunk, known in chunks:
+            in_flight.append(pool.submit(_parse_chunk, chunk, zones, known))
             if len(in_flight) >= 2 * workers:
                 yield from in_flight.popleft().result()
         while in_flight:
             yield from in_flight.popleft().result()
 
 
-def _parse_chunk(dumps: Iterable[DumpFile], zones: Mapping[str, str]) -> list[Parsed]:
+def _exit_with_parent(parent: int) -> None:
+    """Make a worker end when its parent dies, even by kill -9, rather than wait forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _parse_chunk(
+    dumps: list[DumpFile], zones: Mapping[str, str], known: Mapping[str, str]
+) -> list[ParsedDump]:
     parsed = []
     for dump in dumps:
-        record, error = None, dump.error
-        if error is None:
+        digest = hashlib.sha256(dump.data).hexdigest() if dump.data is not None else ""
+        result = ParsedDump(dump.path, dump.name, digest, error=dump.error)
+        if dump.error is None and known.get(legacy_id_for(dump.name)) != digest:
             try:
-                record = parse_dump(dump.data, dump.name, zones)
+                result = replace(result, record=parse_dump(dump.data, dump.name, zones))
             except RejectedDump as exc:
-                error = str(exc)
-        parsed.append((DumpFile(dump.path, error=error), record))
+                result = replace(result, error=str(exc))
+        parsed.append(result)
     return parsed
 
 

@@ -172,7 +172,10 @@ class Article(models.Model):
     )
     source_file = models.CharField(max_length=255, blank=True)
     legacy_checksum = models.CharField(
-        max_length=64, blank=True, help_text="Digest of the dump content last imported."
+        max_length=64, blank=True, help_text="Digest of the story the last import read."
+    )
+    legacy_file_digest = models.CharField(
+        max_length=64, blank=True, help_text="Digest of the dump file last imported."
     )
     legacy_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The version the last import wrote."

@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .dump_sources import ParsedDump
 from .legacy import LegacyRecord
 from .models import Article, Dateline, Revision, normalise_space
 
@@ -55,10 +56,19 @@ def legacy_checksum(record: LegacyRecord) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
+def imported_file_digests(legacy_ids: list[str]) -> dict[str, str]:
+    """The digest of the dump last imported for each of these stories, by legacy id."""
+    return dict(
+        Article.objects.filter(legacy_id__in=legacy_ids).values_list(
+            "legacy_id", "legacy_file_digest"
+        )
+    )
+
+
 def store_legacy_records(
-    records: Sequence[tuple[LegacyRecord, str]], datelines: DatelineCache | None = None
+    dumps: Sequence[ParsedDump], datelines: DatelineCache | None = None
 ) -> list[ImportOutcome]:
-    """Store parsed dumps (each with the source file it came from) in one transaction.
+    """Store parsed dumps in one transaction.
 
     A new legacy id becomes a published story. A known one whose content changed updates its
     story, unless an editor has saved the story since the last import: then the editor's
@@ -69,29 +79,24 @@ def store_legacy_records(
     datelines = datelines or DatelineCache()
     outcomes = []
     with transaction.atomic():
-        for chunk in _chunks_with_unique_ids(records):
+        for chunk in _chunks_with_unique_ids(dumps):
             outcomes += _store_chunk(chunk, datelines)
     return outcomes
 
 
-def store_legacy_record(record: LegacyRecord, source_file: str) -> ImportOutcome:
-    return store_legacy_records([(record, source_file)])[0]
-
-
-def _chunks_with_unique_ids(
-    records: Sequence[tuple[LegacyRecord, str]],
-) -> Iterator[Sequence[tuple[LegacyRecord, str]]]:
+def _chunks_with_unique_ids(dumps: Sequence[ParsedDump]) -> Iterator[Sequence[ParsedDump]]:
     """Split where a legacy id repeats, so a later scrape in the same batch updates the first."""
     start, seen = 0, set()
-    for index, (record, _) in enumerate(records):
-        if record.legacy_id in seen:
-            yield records[start:index]
+    for index, dump in enumerate(dumps):
+        if dump.record.legacy_id in seen:
+            yield dumps[start:index]
             start, seen = index, set()
-        seen.add(record.legacy_id)
-    yield records[start:]
+        seen.add(dump.record.legacy_id)
+    yield dumps[start:]
 
 
-def _story_fields(record: LegacyRecord, source_file: str, datelines: DatelineCache) -> dict:
+def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
+    record = dump.record
     return {
         "headline": record.headline,
         "slug": Article.slug_for(record.headline),
@@ -101,25 +106,25 @@ def _story_fields(record: LegacyRecord, source_file: str, datelines: DatelineCac
         "published_at": record.published_at,
         "updated_at": record.updated_at,
         "retrieved_at": record.retrieved_at,
-        "source_file": source_file[-255:],
+        "source_file": dump.path[-255:],
         "legacy_checksum": legacy_checksum(record),
+        "legacy_file_digest": dump.digest,
     }
 
 
-def _store_chunk(
-    chunk: Sequence[tuple[LegacyRecord, str]], datelines: DatelineCache
-) -> list[ImportOutcome]:
+def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[ImportOutcome]:
     stored = {
         legacy_id: StoredStory(pk, checksum, version, legacy_version, status)
         for legacy_id, pk, checksum, version, legacy_version, status in Article.objects.filter(
-            legacy_id__in=[record.legacy_id for record, _ in chunk]
+            legacy_id__in=[dump.record.legacy_id for dump in chunk]
         ).values_list("legacy_id", "pk", "legacy_checksum", "version", "legacy_version", "status")
     }
     results: dict[str, tuple[ImportResult, int | None]] = {}
     new_stories: list[dict] = []
     revisions: list[dict] = []
-    for record, source_file in chunk:
-        fields = _story_fields(record, source_file, datelines)
+    for dump in chunk:
+        record = dump.record
+        fields = _story_fields(dump, datelines)
         story = stored.get(record.legacy_id)
         if story is None:
             new_stories.append(
@@ -142,7 +147,7 @@ def _store_chunk(
         results[story["legacy_id"]] = (ImportResult.NEW, pk)
         revisions.append(_import_revision(pk, 1, story["status"], story))
     _insert(Revision, revisions)
-    return [ImportOutcome(record.legacy_id, *results[record.legacy_id]) for record, _ in chunk]
+    return [ImportOutcome(d.record.legacy_id, *results[d.record.legacy_id]) for d in chunk]
 
 
 @dataclass(frozen=True, slots=True)

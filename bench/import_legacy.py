@@ -8,7 +8,7 @@ files; every date spelling), then times, each in its own process so peak memory 
   2. the import of all N new files into an empty PostgreSQL database,
   3. a re-run of the same files (all unchanged).
 
-Usage: .venv/bin/python bench/import_legacy.py [--count 100000] [--database newsroom_bench]
+Usage: .venv/bin/python bench/import_legacy.py [--count 100000] [--database newsroom_import_bench]
 Targets on a 2-core machine: import >= 3,000 files/s, re-run >= 5,000 files/s, peak < 300 MB.
 """
 
@@ -155,7 +155,7 @@ def timed(command: list[str], env: dict) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--database", default="newsroom_bench")
+    parser.add_argument("--database", default="newsroom_import_bench")
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
 

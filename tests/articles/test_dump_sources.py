@@ -1,5 +1,6 @@
 """Reading dumps from files, folders and archives: pure, no database."""
 
+import hashlib
 import io
 import os
 import tarfile
@@ -184,17 +185,41 @@ def test_count_is_unknown_for_a_compressed_tar(tmp_path):
     assert count_dumps([zipped, archive]) is None
 
 
+STORY = b"Headline\n\nPublished : May 25, 2016, 6:31 am IST\n\nBody.\n"
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_parsing_keeps_input_order_and_carries_rejections(tmp_path, workers):
-    story = b"Headline\n\nPublished : May 25, 2016, 6:31 am IST\n\nBody.\n"
     root = tmp_path / "dumps"
     for n in range(25):
-        write(root / f"{n:03}.txt", story if n % 5 else b"")
+        write(root / f"{n:03}.txt", STORY if n % 5 else b"")
 
     parsed = list(parse_dumps(iter_dumps([root]), DEFAULT_TIME_ZONES, workers, chunk_size=4))
 
-    assert [dump.path for dump, _ in parsed] == [f"dumps/{n:03}.txt" for n in range(25)]
-    assert all(dump.data is None for dump, _ in parsed)
-    rejected = [(dump.name, dump.error) for dump, record in parsed if record is None]
+    assert [dump.path for dump in parsed] == [f"dumps/{n:03}.txt" for n in range(25)]
+    rejected = [(dump.name, dump.error) for dump in parsed if dump.record is None]
     assert rejected == [(f"{n:03}.txt", "empty file") for n in range(0, 25, 5)]
-    assert {record.headline for _, record in parsed if record} == {"Headline"}
+    assert {dump.record.headline for dump in parsed if dump.record} == {"Headline"}
+    assert {dump.digest for dump in parsed if dump.record} == {hashlib.sha256(STORY).hexdigest()}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_dumps_with_the_bytes_imported_last_time_are_skipped_unparsed(tmp_path, workers):
+    write(tmp_path / "same.txt", STORY)
+    write(tmp_path / "changed.txt", STORY.replace(b"Body", b"New body"))
+    write(tmp_path / "new.txt", STORY)
+    imported = {"same": hashlib.sha256(STORY).hexdigest(), "changed": "0" * 64}
+    asked = []
+
+    def imported_digests(legacy_ids):
+        asked.append(legacy_ids)
+        return imported
+
+    parsed = parse_dumps(iter_dumps([tmp_path]), DEFAULT_TIME_ZONES, workers, imported_digests)
+
+    assert [(d.name, d.skipped, bool(d.record)) for d in parsed] == [
+        ("changed.txt", False, True),
+        ("new.txt", False, True),
+        ("same.txt", True, False),
+    ]
+    assert asked == [["changed", "new", "same"]]

@@ -341,12 +341,18 @@ def test_a_run_killed_half_way_leaves_consistent_data_and_a_rerun_finishes(tmp_p
     }
     command = [sys.executable, "manage.py", "import_legacy", str(folder), "--quiet"]
 
-    importer = subprocess.Popen([*command, "--batch-size", "50"], cwd=PROJECT_DIR, env=env)
+    importer = subprocess.Popen(
+        [*command, "--batch-size", "50", "--workers", "2"],
+        cwd=PROJECT_DIR,
+        env=env,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while Article.objects.count() < 200 and time.monotonic() < deadline:
         time.sleep(0.01)
     importer.send_signal(signal.SIGKILL)
     importer.wait()
+    assert_whole_process_group_ends(importer.pid)
 
     stored = Article.objects.count()
     assert 0 < stored < total, "the import was not interrupted half-way"
@@ -362,6 +368,19 @@ def test_a_run_killed_half_way_leaves_consistent_data_and_a_rerun_finishes(tmp_p
     assert Article.objects.count() == total
     assert Article.objects.values("legacy_id").distinct().count() == total
     assert Revision.objects.count() == total
+
+
+def assert_whole_process_group_ends(group: int) -> None:
+    """The importer's parsing workers die with it rather than linger, holding resources."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.killpg(group, signal.SIGKILL)
+    pytest.fail("parsing workers outlived the killed importer")
 
 
 def test_progress_is_a_bar_on_a_terminal():

@@ -13,9 +13,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.dump_sources import DumpFile, Limits, count_dumps, iter_dumps, parse_dumps
-from articles.legacy import LegacyRecord, RejectedDump
-from articles.services import DatelineCache, store_legacy_records
+from articles.dump_sources import (
+    DumpFile,
+    Limits,
+    ParsedDump,
+    count_dumps,
+    iter_dumps,
+    parse_dumps,
+)
+from articles.legacy import RejectedDump, legacy_id_for
+from articles.services import (
+    DatelineCache,
+    ImportResult,
+    imported_file_digests,
+    store_legacy_records,
+)
 
 PLAIN_PROGRESS_EVERY = 5_000
 # Exit status when the run finished but some files were rejected (1 means it could not run).
@@ -24,27 +36,23 @@ EXIT_REJECTED = 2
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    dump: DumpFile
-    result: str  # "read" in a dry run, else an ImportResult value; or "rejected"
-    record: LegacyRecord | None = None
-    error: str | None = None
+    dump: ParsedDump
+    result: str  # "read" in a dry run, an ImportResult value, or "rejected"
 
     def as_json(self) -> dict:
         """The dry run's reading of the file (FORMAT.md)."""
-        return (
-            self.record.as_json()
-            if self.record
-            else RejectedDump(self.error).as_json(self.dump.name)
-        )
+        if self.dump.record:
+            return self.dump.record.as_json()
+        return RejectedDump(self.dump.error).as_json(self.dump.name)
 
     def report_line(self) -> dict:
         line = {"file": self.dump.path, "result": self.result}
-        if self.record:
-            line["legacy_id"] = self.record.legacy_id
-            if self.record.warnings:
-                line["warnings"] = list(self.record.warnings)
+        if self.dump.error:
+            line["error"] = self.dump.error
         else:
-            line["error"] = self.error
+            line["legacy_id"] = legacy_id_for(self.dump.name)
+            if self.dump.record and self.dump.record.warnings:
+                line["warnings"] = list(self.dump.record.warnings)
         return line
 
 
@@ -124,30 +132,36 @@ class Command(BaseCommand):
 
     def _results(self, dumps: Iterator[DumpFile], options) -> Iterator[FileResult]:
         """One result per file, in input order, storing each batch in its own transaction."""
-        parsed = parse_dumps(dumps, settings.LEGACY_DUMP_TIME_ZONES, options["workers"])
+        dry_run = options["dry_run"]
+        parsed = parse_dumps(
+            dumps,
+            settings.LEGACY_DUMP_TIME_ZONES,
+            workers=options["workers"],
+            imported_digests=None if dry_run else imported_file_digests,
+        )
         datelines = DatelineCache()
-        batch: list[tuple[DumpFile, LegacyRecord]] = []
-        for dump, record in parsed:
-            if record is None:
-                yield from self._store(batch, datelines, options["dry_run"])
-                batch = []
-                yield FileResult(dump, "rejected", error=dump.error)
-                continue
-            batch.append((dump, record))
-            if len(batch) >= options["batch_size"]:
-                yield from self._store(batch, datelines, options["dry_run"])
-                batch = []
-        yield from self._store(batch, datelines, options["dry_run"])
+        batch: list[ParsedDump] = []
+        for dump in parsed:
+            if dump.record:
+                batch.append(dump)
+                if len(batch) < options["batch_size"]:
+                    continue
+            yield from self._store(batch, datelines, dry_run)
+            batch = []
+            if dump.error:
+                yield FileResult(dump, "rejected")
+            elif dump.skipped:
+                yield FileResult(dump, ImportResult.UNCHANGED.value)
+        yield from self._store(batch, datelines, dry_run)
 
     @staticmethod
     def _store(batch, datelines: DatelineCache, dry_run: bool) -> Iterator[FileResult]:
         if dry_run:
             results = ["read"] * len(batch)
         else:
-            outcomes = store_legacy_records([(rec, dump.path) for dump, rec in batch], datelines)
-            results = [outcome.result.value for outcome in outcomes]
-        for (dump, record), result in zip(batch, results, strict=True):
-            yield FileResult(dump, result, record=record)
+            results = [outcome.result.value for outcome in store_legacy_records(batch, datelines)]
+        for dump, result in zip(batch, results, strict=True):
+            yield FileResult(dump, result)
 
     def _with_progress(self, dumps: Iterator[DumpFile], options) -> Iterator[DumpFile]:
         if options["quiet"] or options["jsonl"]:
@@ -178,9 +192,9 @@ class Command(BaseCommand):
         out.write(f"{line}, {counts['rejected']:,} rejected.")
         for outcome in noted:
             if outcome.result == "rejected":
-                out.write(f"  rejected {outcome.dump.path}: {outcome.error}")
+                out.write(f"  rejected {outcome.dump.path}: {outcome.dump.error}")
             else:
                 out.write(
-                    f"  conflict {outcome.dump.path}: story {outcome.record.legacy_id} was "
+                    f"  conflict {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
                     "changed by an editor since its import; the editor's version was kept"
                 )
