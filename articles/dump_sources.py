@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path, PurePosixPath
 
-from .legacy import LegacyRecord, RejectedDump, legacy_id_for, parse_dump
+from .legacy import LegacyRecord, RejectedDump, legacy_id_for, parse_dump, story_digest
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 4 * 1024**3
@@ -77,8 +77,9 @@ class ParsedDump:
 
     path: str
     name: str
-    digest: str  # SHA-256 of the file's bytes
+    file_digest: str = ""  # SHA-256 of the file's bytes
     record: LegacyRecord | None = None
+    story_digest: str = ""  # legacy.story_digest of the record, computed by the worker
     error: str | None = None
 
     @property
@@ -149,7 +150,8 @@ def _parse_chunk(
         result = ParsedDump(dump.path, dump.name, digest, error=dump.error)
         if dump.error is None and known.get(legacy_id_for(dump.name)) != digest:
             try:
-                result = replace(result, record=parse_dump(dump.data, dump.name, zones))
+                record = parse_dump(dump.data, dump.name, zones)
+                result = replace(result, record=record, story_digest=story_digest(record))
             except RejectedDump as exc:
                 result = replace(result, error=str(exc))
         parsed.append(result)

@@ -37,6 +37,8 @@ Where FORMAT.md is silent, this reader decides:
 import codecs
 import dataclasses
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -148,6 +150,18 @@ class RejectedDump(ValueError):
     def as_json(self, file: str) -> dict[str, str]:
         """The object the importer's dry run prints for the rejected file."""
         return {"file": file, "status": "error", "error": str(self)}
+
+
+def story_digest(record: LegacyRecord) -> str:
+    """A digest of what a dump says about its story, leaving out when and where it was scraped.
+
+    Two scrapes of an unchanged story give the same digest, so a re-import can tell them apart
+    from a story that really changed.
+    """
+    content = record.as_json()
+    for provenance in ("file", "status", "retrieved_at", "warnings"):
+        content.pop(provenance, None)
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def legacy_id_for(filename: str) -> str:

@@ -171,7 +171,7 @@ class Article(models.Model):
         null=True, blank=True, help_text="When the old site's page was scraped."
     )
     source_file = models.CharField(max_length=255, blank=True)
-    legacy_checksum = models.CharField(
+    legacy_story_digest = models.CharField(
         max_length=64, blank=True, help_text="Digest of the story the last import read."
     )
     legacy_file_digest = models.CharField(
@@ -271,7 +271,10 @@ class Update(models.Model):
         UPDATE = "update", "Update"
         CORRECTION = "correction", "Correction"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
+    # Indexed by update_article_shown below, which leads with the article.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="updates", db_index=False
+    )
     shown_at = models.DateTimeField(default=timezone.now, help_text="The time readers see.")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
     note = models.TextField(help_text="Public: tell readers what changed.")
@@ -306,7 +309,10 @@ class Revision(models.Model):
         CORRECTION = "correction", "Correction"
         IMPORT = "import", "Legacy import"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    # Indexed by revision_unique_number below, which leads with the article.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", db_index=False
+    )
     number = models.PositiveIntegerField(help_text="The story's version this text was saved as.")
     headline = models.CharField(max_length=255)
     deck = models.TextField(blank=True)

@@ -3,8 +3,6 @@
 The admin, the legacy importer and the tests all go through these functions.
 """
 
-import hashlib
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -48,21 +46,10 @@ class DatelineCache:
         return self._ids[key]
 
 
-def legacy_checksum(record: LegacyRecord) -> str:
-    """A digest of what a dump says about its story (not when it was scraped)."""
-    content = record.as_json()
-    for provenance in ("file", "status", "retrieved_at", "warnings"):
-        content.pop(provenance, None)
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-
-
 def imported_file_digests(legacy_ids: list[str]) -> dict[str, str]:
     """The digest of the dump last imported for each of these stories, by legacy id."""
-    return dict(
-        Article.objects.filter(legacy_id__in=legacy_ids).values_list(
-            "legacy_id", "legacy_file_digest"
-        )
-    )
+    stored = Article.objects.filter(legacy_id__in=legacy_ids).order_by()
+    return dict(stored.values_list("legacy_id", "legacy_file_digest"))
 
 
 def store_legacy_records(
@@ -76,6 +63,8 @@ def store_legacy_records(
     story's version, so an editor saving at the same moment is never overwritten either.
     Every stored text is kept as a revision.
     """
+    if not dumps:
+        return []
     datelines = datelines or DatelineCache()
     outcomes = []
     with transaction.atomic():
@@ -107,17 +96,21 @@ def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
         "updated_at": record.updated_at,
         "retrieved_at": record.retrieved_at,
         "source_file": dump.path[-255:],
-        "legacy_checksum": legacy_checksum(record),
-        "legacy_file_digest": dump.digest,
+        "legacy_story_digest": dump.story_digest,
+        "legacy_file_digest": dump.file_digest,
     }
 
 
 def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[ImportOutcome]:
     stored = {
-        legacy_id: StoredStory(pk, checksum, version, legacy_version, status)
-        for legacy_id, pk, checksum, version, legacy_version, status in Article.objects.filter(
+        legacy_id: StoredStory(pk, story_digest, version, legacy_version, status)
+        for legacy_id, pk, story_digest, version, legacy_version, status in Article.objects.filter(
             legacy_id__in=[dump.record.legacy_id for dump in chunk]
-        ).values_list("legacy_id", "pk", "legacy_checksum", "version", "legacy_version", "status")
+        )
+        .order_by()
+        .values_list(
+            "legacy_id", "pk", "legacy_story_digest", "version", "legacy_version", "status"
+        )
     }
     results: dict[str, tuple[ImportResult, int | None]] = {}
     new_stories: list[dict] = []
@@ -136,7 +129,7 @@ def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[
                     "legacy_version": 1,
                 }
             )
-        elif story.checksum == fields["legacy_checksum"]:
+        elif story.story_digest == fields["legacy_story_digest"]:
             results[record.legacy_id] = (ImportResult.UNCHANGED, story.pk)
         elif story.version != story.legacy_version or not _update_story(story, fields):
             results[record.legacy_id] = (ImportResult.CONFLICT, story.pk)
@@ -155,7 +148,7 @@ class StoredStory:
     """What the importer needs to know of a story it stored before."""
 
     pk: int
-    checksum: str
+    story_digest: str
     version: int
     legacy_version: int | None
     status: str

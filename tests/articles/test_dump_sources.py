@@ -200,7 +200,9 @@ def test_parsing_keeps_input_order_and_carries_rejections(tmp_path, workers):
     rejected = [(dump.name, dump.error) for dump in parsed if dump.record is None]
     assert rejected == [(f"{n:03}.txt", "empty file") for n in range(0, 25, 5)]
     assert {dump.record.headline for dump in parsed if dump.record} == {"Headline"}
-    assert {dump.digest for dump in parsed if dump.record} == {hashlib.sha256(STORY).hexdigest()}
+    digests = {dump.file_digest for dump in parsed if dump.record}
+    assert digests == {hashlib.sha256(STORY).hexdigest()}
+    assert all(dump.story_digest for dump in parsed if dump.record)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

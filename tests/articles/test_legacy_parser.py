@@ -13,6 +13,7 @@ from articles.legacy import (
     RejectedDump,
     legacy_id_for,
     parse_dump,
+    story_digest,
 )
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "legacy-dumps"
@@ -463,3 +464,14 @@ def test_rejection_as_json():
         "status": "error",
         "error": "empty file",
     }
+
+
+def test_story_digest_ignores_when_and_where_it_was_scraped():
+    story = b"Headline\n\nPublished : May 25, 2016, 6:31 am IST\n\nBody.\n"
+    header = b"Friday, Dec 08, 2023 | Last Update : 09:33 AM IST\n\n"
+    later = header.replace(b"Dec 08", b"Dec 09")
+
+    first = story_digest(parse_dump(header + story, "a.txt"))
+
+    assert story_digest(parse_dump(later + story, "a.txt")) == first
+    assert story_digest(parse_dump(story.replace(b"Body", b"New body"), "a.txt")) != first
