@@ -74,6 +74,13 @@ def default_save_kind(article: Article) -> str | None:
     return None
 
 
+def _stored(article: Article) -> Article:
+    """The story's workflow state as stored: the rules never trust an instance's own copy."""
+    if article.pk is None:
+        return article
+    return Article.objects.only("status", "published_at", "version").get(pk=article.pk)
+
+
 def _write(article: Article, expected_version: int, **fields) -> None:
     """The optimistic update: raise the version only if nobody else did first."""
     fields["modified_at"] = timezone.now()
@@ -125,14 +132,15 @@ def save_article(
     note to the update log and moves the story's "Updated" time to now; a silent fix moves
     nothing. Other stories take `default_save_kind()`.
     """
-    if not can_edit(by, article):
+    state = _stored(article)
+    if not can_edit(by, state):
         raise PermissionDenied(f"{by} may not edit {article}.")
-    allowed = default_save_kind(article)
+    allowed = default_save_kind(state)
     kind = kind or allowed
     if kind is None:
         raise WorkflowError("Say whether this change is an update, a correction or a silent fix.")
     if allowed is not None and kind != allowed:
-        raise WorkflowError(f"A {article.get_status_display().lower()} story saves as {allowed}.")
+        raise WorkflowError(f"A {state.get_status_display().lower()} story saves as {allowed}.")
     if allowed is None and kind not in PUBLIC_SAVE_KINDS:
         raise WorkflowError(f"{kind} is not a kind of change to a published story.")
     note = note.strip()
@@ -147,6 +155,7 @@ def save_article(
         return _keep_revision(article, by=by, kind=Revision.Kind.DRAFT)
 
     expected = article.version if expected_version is None else expected_version
+    article.status, article.published_at = state.status, state.published_at
     fields = _editorial_values(article)
     update = None
     if kind in (Revision.Kind.UPDATE, Revision.Kind.CORRECTION):
@@ -176,9 +185,10 @@ def publish_article(
     """
     _require(by, "change_article", "publish_article")
     now = timezone.now()
-    if article.status == Article.Status.WITHDRAWN:
+    state = _stored(article)
+    if state.status == Article.Status.WITHDRAWN:
         raise WorkflowError("A withdrawn story cannot be published again.")
-    if article.is_published:
+    if state.is_published:
         raise WorkflowError("The story is already published.")
     if at is None or now - PUBLISH_CLOCK_SLACK <= at <= now:
         at = now
@@ -187,7 +197,7 @@ def publish_article(
     if article.pk is None:
         save_article(article, by=by)
 
-    from_status = article.status
+    from_status = state.status
     expected = article.version if expected_version is None else expected_version
     _write(
         article,
@@ -216,7 +226,7 @@ def withdraw_article(
     reason = reason.strip()
     if not reason:
         raise WorkflowError("Readers are told why a story was withdrawn: give a reason.")
-    if article.status != Article.Status.PUBLISHED:
+    if _stored(article).status != Article.Status.PUBLISHED:
         raise WorkflowError("Only a published or scheduled story can be withdrawn.")
     expected = article.version if expected_version is None else expected_version
     _write(article, expected, status=Article.Status.WITHDRAWN, withdrawal_reason=reason)
