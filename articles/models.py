@@ -217,9 +217,10 @@ class Article(models.Model):
                 name="article_dateline_published",
             ),
             models.Index(fields=["status", "-modified_at"], name="article_status_modified"),
-            # The admin's change list: newest first, drafts (no time yet) leading.
+            # The admin's change list: newest first, drafts (no time yet) leading, which is
+            # what DESC means on PostgreSQL (SQLite allows no NULLS FIRST in an index).
             models.Index(
-                F("published_at").desc(nulls_first=True),
+                F("published_at").desc(),
                 F("id").desc(),
                 name="article_admin_newest",
             ),
