@@ -31,6 +31,10 @@ from . import services
 from .forms import ArticleAdminForm, WithdrawForm
 from .models import Article, Dateline, Tag, Update
 
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "The newsroom"
+
 NEWSROOM_TIME = "N j, Y, P T"
 PROVENANCE_FIELDS = ["legacy_id", "source_file", "retrieved_at", "created_at", "modified_at"]
 TEXT_FIELDS = [("headline", "Headline"), ("deck", "Deck"), ("body", "Body")]
@@ -212,6 +216,10 @@ class ArticleAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
         )
+
+    def get_inline_instances(self, request, obj=None):
+        # A new story has no update log yet.
+        return super().get_inline_instances(request, obj) if obj is not None else []
 
     # Columns
 
