@@ -31,24 +31,29 @@ def codenames(spec):
     return [f"{action}_{model}" for model, actions in spec for action in actions]
 
 
+GROUPS = {
+    "Reporters": codenames(REPORTER_PERMISSIONS),
+    "Editors": codenames(EDITOR_PERMISSIONS) + EDITOR_WORKFLOW,
+}
+
+
+def set_up_groups(Group, Permission):
+    """Idempotent; tests call it too, after a transactional test has flushed the tables."""
+    for name, wanted in GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = Permission.objects.filter(
+            content_type__app_label="articles", codename__in=wanted
+        )
+        group.permissions.add(*permissions)
+
+
 def create_groups(apps, schema_editor):
     # Permissions are normally created after the last migration; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in [
-        ("Reporters", codenames(REPORTER_PERMISSIONS)),
-        ("Editors", codenames(EDITOR_PERMISSIONS) + EDITOR_WORKFLOW),
-    ]:
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = Permission.objects.filter(
-            content_type__app_label="articles", codename__in=wanted
-        )
-        group.permissions.add(*permissions)
+    set_up_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_groups(apps, schema_editor):
