@@ -45,26 +45,39 @@ def newsroom_time(value) -> str:
     return dateformat.format(timezone.localtime(value), NEWSROOM_TIME) if value else "—"
 
 
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\S+\s*|\s+")
 
 
 def inline_diff(before: str, after: str) -> SafeString:
-    """Word-level diff of two texts as escaped HTML with <del> and <ins>."""
+    """Word-level diff of two texts as escaped HTML with <del> and <ins>.
+
+    A run of one or two unchanged words between two changes is folded into the change, so
+    a rewritten sentence reads as one deletion and one insertion, not as confetti.
+    """
     old, new = _WORDS.findall(before or ""), _WORDS.findall(after or "")
+    chunks = []  # [equal?, old tokens, new tokens]
+    opcodes = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        inner = 0 < index < len(opcodes) - 1
+        equal = op == "equal" and not (inner and i2 - i1 < 3)
+        if chunks and not equal and not chunks[-1][0]:
+            chunks[-1][1] += old[i1:i2]
+            chunks[-1][2] += new[j1:j2]
+        else:
+            chunks.append([equal, old[i1:i2], new[j1:j2]])
 
     def html(tokens):
         return escape("".join(tokens)).replace("\n", "<br>")
 
     parts = []
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(html(old[i1:i2]))
+    for equal, removed, added in chunks:
+        if equal:
+            parts.append(html(removed))
             continue
-        if i2 > i1:
-            parts.append(f"<del>{html(old[i1:i2])}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{html(new[j1:j2])}</ins>")
+        if removed:
+            parts.append(f"<del>{html(removed)}</del>")
+        if added:
+            parts.append(f"<ins>{html(added)}</ins>")
     # Every piece was escaped above.
     return mark_safe("".join(parts))
 

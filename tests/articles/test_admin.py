@@ -247,6 +247,19 @@ def test_publishing_from_the_form_refuses_a_past_time(editor_client):
     assert Article.objects.get().status == "draft"
 
 
+def test_a_publication_time_without_publishing_is_not_ignored(editor_client):
+    article = ArticleFactory()
+    later = timezone.localtime() + timedelta(days=1)
+    data = form_data(
+        article, publish_at_0=later.strftime("%Y-%m-%d"), publish_at_1=later.strftime("%H:%M")
+    )
+
+    response = editor_client.post(change_url(article), data)
+
+    assert "To schedule the story, use the “Publish” button." in response.text
+    assert Article.objects.get().version == 1
+
+
 def test_a_published_story_needs_a_kind_of_change(editor_client):
     article = ArticleFactory(published=True)
 
@@ -423,6 +436,19 @@ def test_versions_lists_every_save_and_diffs_any_two(editor_client, editor):
     response = editor_client.get(url + "?a=2&b=3")
     assert "<del>beta.</del><ins>gamma.</ins>" in response.text
     assert "Restore this version" in response.text
+
+
+def test_versions_page_costs_the_same_queries_for_few_or_many_versions(editor_client, editor):
+    article = Article(headline="Counting", body="One.")
+    services.publish_article(article, by=editor)
+    url = f"/admin/articles/article/{article.pk}/versions/"
+    few = count_queries(editor_client, url)
+
+    for number in range(8):
+        article.body = f"Version {number}."
+        services.save_article(article, by=editor, kind="update", note=f"Note {number}.")
+
+    assert count_queries(editor_client, url) == few
 
 
 def test_restoring_a_version_is_a_new_save_of_the_editors_kind(editor_client, editor):

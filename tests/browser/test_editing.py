@@ -76,4 +76,9 @@ def test_an_editor_writes_publishes_and_updates_a_story(page, live_server, artef
     expect(main).to_contain_text("Adds that services resumed on two lines.")
     expect(main).to_contain_text("Services resumed on two lines by evening")
     page.screenshot(path=f"{artefacts_dir}/story-after-update.png", full_page=True)
+
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/versions/")
+    expect(page.locator("#versions")).to_contain_text("Adds that services resumed on two lines.")
+    expect(page.locator(".newsroom-diff ins")).to_contain_text("Services resumed on two lines")
+    page.screenshot(path=f"{artefacts_dir}/admin-versions.png", full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
