@@ -584,12 +584,3 @@ def test_date_hierarchy_lists_years_without_scanning_every_row(editor_client):
     assert not [q for q in queries if "DISTINCT DATE_TRUNC" in q["sql"].upper()]
     response = editor_client.get(CHANGELIST + "?published_at__year=2021")
     assert "published_at__month=7" in response.text
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_admin_search_has_trigram_indexes_on_postgresql():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'articles_article'")
-        names = {row[0] for row in cursor.fetchall()}
-
-    assert {f"article_{c}_upper_trgm" for c in ("headline", "deck", "body")} <= names
