@@ -75,7 +75,7 @@ class ArticleAdminForm(forms.ModelForm):
 
         if self.publishing:
             self._clean_publishing(cleaned)
-        elif cleaned.get("publish_at") and not self.instance.is_scheduled:
+        elif cleaned.get("publish_at") and "publish_at" in self.changed_data:
             self.add_error("publish_at", "To schedule the story, use the “Publish” button.")
         elif "save_kind" in self.fields:
             kind, note = cleaned.get("save_kind"), cleaned.get("update_note", "").strip()
