@@ -273,7 +273,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         publishing = ["status_summary"]
         if obj is None or self.has_change_permission(request, obj):
-            publishing.append("version")
+            publishing.append("loaded_version")
             if obj is not None and services.default_save_kind(obj) is None:
                 publishing += ["save_kind", "update_note"]
             if self._can_publish(request, obj):
@@ -318,7 +318,10 @@ class ArticleAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if form.publishing:
             services.publish_article(
-                obj, by=request.user, at=data.get("publish_at"), expected_version=data["version"]
+                obj,
+                by=request.user,
+                at=data.get("publish_at"),
+                expected_version=data["loaded_version"],
             )
             verb = "scheduled for " + newsroom_time(obj.published_at)
             if obj.is_published:
@@ -330,7 +333,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 by=request.user,
                 kind=data.get("save_kind") or None,
                 note=data.get("update_note", ""),
-                expected_version=data.get("version"),
+                expected_version=data.get("loaded_version"),
             )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

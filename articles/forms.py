@@ -20,7 +20,9 @@ class ArticleAdminForm(forms.ModelForm):
     `user` is set on the class by `ArticleAdmin.get_form()`.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Not named "version": a form field named like the model field would be copied onto the
+    # instance, and the story's version is only ever raised by articles.services.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     save_kind = forms.ChoiceField(
         label="Kind of change",
         choices=SAVE_KIND_CHOICES,
@@ -56,8 +58,8 @@ class ArticleAdminForm(forms.ModelForm):
             if self._meta.fields and name not in self._meta.fields:
                 del self.fields[name]
         self.conflict = None
-        if self.instance.pk is not None and "version" in self.fields:
-            self.fields["version"].initial = self.instance.version
+        if self.instance.pk is not None and "loaded_version" in self.fields:
+            self.fields["loaded_version"].initial = self.instance.version
             if self.instance.is_scheduled and "publish_at" in self.fields:
                 self.fields["publish_at"].initial = timezone.localtime(self.instance.published_at)
         if self.is_bound:
@@ -71,7 +73,7 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         article = self.instance
         if article.pk is not None:
-            self._check_version(cleaned.get("version"))
+            self._check_version(cleaned.get("loaded_version"))
 
         if self.publishing:
             self._clean_publishing(cleaned)
@@ -124,7 +126,7 @@ class ArticleAdminForm(forms.ModelForm):
             "meanwhile": meanwhile,
             "status": self.instance.get_status_display(),
         }
-        self.data["version"] = current
+        self.data["loaded_version"] = current
         raise forms.ValidationError(
             "Someone else saved this story while you were editing it "
             f"(you started from version {version}; it is now at version {current}). "

@@ -42,7 +42,7 @@ def form_data(article, **overrides):
         "body": article.body,
         "dateline": article.dateline_id or "",
         "tags": [tag.pk for tag in article.tags.all()] if article.pk else [],
-        "version": article.version,
+        "loaded_version": article.version,
         "updates-TOTAL_FORMS": "0",
         "updates-INITIAL_FORMS": str(article.updates.count()) if article.pk else "0",
         "updates-MIN_NUM_FORMS": "0",
@@ -162,7 +162,7 @@ def test_change_form_groups_the_fields_and_carries_the_version(editor_client):
     text = response.text
     for heading in ["Story", "Placement", "Publishing", "Provenance"]:
         assert f">{heading}</h2>" in text
-    assert 'name="version" value="1"' in text
+    assert 'name="loaded_version" value="1"' in text
     assert 'name="save_kind"' in text
     assert "old-42" in text
     assert 'name="legacy_id"' not in text  # provenance is read-only
@@ -198,7 +198,7 @@ def test_an_editor_writes_a_draft(editor_client, editor):
     data = form_data(
         Article(), headline="Dam gates opened", slug="dam-gates-opened", body="Water rose."
     )
-    data.update(dateline=dateline.pk, tags=[tag.pk], version="")
+    data.update(dateline=dateline.pk, tags=[tag.pk], loaded_version="")
 
     response = editor_client.post(ADD, data)
 
@@ -328,12 +328,24 @@ def test_the_second_editor_is_refused_keeps_their_text_and_sees_what_changed(
     assert "Draft save by editor" in text
     stored = Article.objects.get()
     assert (stored.headline, stored.version) == ("Bridge closes", 2)
-    assert 'name="version" value="2"' in text
+    assert 'name="loaded_version" value="2"' in text
 
     # Having seen the changes, saving again is deliberate and goes through.
-    response = client.post(change_url(article), {**mine, "version": 2})
+    response = client.post(change_url(article), {**mine, "loaded_version": 2})
     assert response.status_code == 302
     assert Article.objects.get().headline == "Bridge shut <for good>"
+
+
+def test_a_save_that_does_not_say_where_it_started_is_refused(editor_client):
+    article = ArticleFactory()
+    data = form_data(article, headline="Forged")
+    del data["loaded_version"]
+
+    response = editor_client.post(change_url(article), {**data, "version": 99})
+
+    assert "Someone else saved this story" in response.text
+    stored = Article.objects.get()
+    assert (stored.headline, stored.version) == (article.headline, 1)
 
 
 def test_a_workflow_action_refuses_a_story_changed_after_it_was_confirmed(editor_client, editor):

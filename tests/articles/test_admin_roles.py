@@ -29,7 +29,7 @@ def role(request, client):
 def test_both_roles_write_a_new_draft(client, role):
     data = form_data(Article(), headline="Council meets", slug="council-meets", body="Text.")
 
-    response = client.post(ADD, {**data, "version": ""})
+    response = client.post(ADD, {**data, "loaded_version": ""})
 
     assert response.status_code == 302
     assert Article.objects.get().status == "draft"

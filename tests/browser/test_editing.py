@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from articles import services
 from articles.models import Article
 from tests.articles.roles import member_of
 from tests.factories import DatelineFactory, TagFactory
@@ -82,3 +83,56 @@ def test_an_editor_writes_publishes_and_updates_a_story(page, live_server, artef
     expect(page.locator(".newsroom-diff ins")).to_contain_text("Services resumed on two lines")
     page.screenshot(path=f"{artefacts_dir}/admin-versions.png", full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def log_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    return context, page
+
+
+def test_two_editors_on_one_story_lose_nothing(browser, live_server, artefacts_dir):
+    for username in ("first-editor", "second-editor"):
+        user = member_of("Editors", username)
+        user.set_password("correct horse battery staple")
+        user.save()
+    article = Article(headline="Ferry capsizes off the coast", body="A ferry capsized.")
+    services.save_article(article, by=user)
+    url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    first_context, first = log_in(browser, live_server, "first-editor")
+    second_context, second = log_in(browser, live_server, "second-editor")
+    first.goto(url)
+    second.goto(url)
+
+    first.get_by_label("Body").fill("A ferry capsized; 40 people were rescued.")
+    first.get_by_role("button", name="Save", exact=True).click()
+    expect(first.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    second.get_by_label("Headline").fill("Ferry capsizes; coast guard searches")
+    second.get_by_role("button", name="Save", exact=True).click()
+
+    expect(second.locator(".errornote")).to_be_visible()
+    expect(second.locator(".errorlist")).to_contain_text("Someone else saved this story")
+    expect(second.get_by_label("Headline")).to_have_value("Ferry capsizes; coast guard searches")
+    expect(second.locator(".newsroom-conflict dd ins")).to_contain_text("40 people were rescued")
+    second.screenshot(path=f"{artefacts_dir}/admin-conflict.png", full_page=True)
+    assert Article.objects.get().headline == "Ferry capsizes off the coast"
+
+    # Having read the change, the second editor saves deliberately; both edits survive
+    # when they merge the first editor's sentence into their copy.
+    second.get_by_label("Body").fill("A ferry capsized; 40 people were rescued.")
+    second.get_by_role("button", name="Save", exact=True).click()
+    expect(second.locator(".messagelist")).to_contain_text("was changed successfully")
+    stored = Article.objects.get()
+    assert (stored.headline, stored.body) == (
+        "Ferry capsizes; coast guard searches",
+        "A ferry capsized; 40 people were rescued.",
+    )
+    first_context.close()
+    second_context.close()
