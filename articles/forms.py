@@ -116,7 +116,7 @@ class ArticleAdminForm(forms.ModelForm):
         meanwhile = list(
             self.instance.revisions.filter(number__gt=version or 0)
             .select_related("editor")
-            .order_by("number")
+            .order_by("number")[:20]
         )
         self.conflict = {
             "started_version": version,
@@ -127,9 +127,10 @@ class ArticleAdminForm(forms.ModelForm):
             "status": self.instance.get_status_display(),
         }
         self.data["loaded_version"] = current
+        started_from = f"version {version}" if version else "an unknown version"
         raise forms.ValidationError(
             "Someone else saved this story while you were editing it "
-            f"(you started from version {version}; it is now at version {current}). "
+            f"(you started from {started_from}; it is now at version {current}). "
             "Nothing was saved. Your text is kept below: read what changed meanwhile, "
             "merge it into your text if needed, then save again.",
             code="stale",
