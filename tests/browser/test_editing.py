@@ -20,7 +20,16 @@ def choose(page, field_id, typed, option):
     page.locator(".select2-results__option", has_text=option).click()
 
 
-def test_an_editor_writes_publishes_and_updates_a_story(page, live_server, artefacts_dir):
+def reader_opens(browser, url):
+    """A reader's own browser: not logged in, with an empty HTTP cache."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(url)
+    return context, page
+
+
+def test_an_editor_writes_publishes_and_updates_a_story(browser, page, live_server, artefacts_dir):
     editor = member_of("Editors", "desk-editor")
     editor.set_password("correct horse battery staple")
     editor.save()
@@ -53,13 +62,15 @@ def test_an_editor_writes_publishes_and_updates_a_story(page, live_server, artef
     article = Article.objects.get()
     assert article.is_published
     assert set(article.tags.values_list("name", flat=True)) == {"Monsoon", "Transport"}
-    page.goto(live_server.url + article.get_absolute_url())
-    expect(page.get_by_role("heading", level=1)).to_have_text(
+    story_url = live_server.url + article.get_absolute_url()
+    context, reader = reader_opens(browser, story_url)
+    expect(reader.get_by_role("heading", level=1)).to_have_text(
         "Suburban trains halted as rain floods tracks"
     )
-    expect(page.locator("main")).to_contain_text("Published")
-    expect(page.locator("main time").first).to_contain_text(re.compile(r"IST$"))
-    expect(page.locator("main")).not_to_contain_text("Updated")
+    expect(reader.locator("main")).to_contain_text("Published")
+    expect(reader.locator("main time").first).to_contain_text(re.compile(r"IST$"))
+    expect(reader.locator("main")).not_to_contain_text("Updated")
+    context.close()
 
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     page.get_by_label("Body").fill(
@@ -71,12 +82,13 @@ def test_an_editor_writes_publishes_and_updates_a_story(page, live_server, artef
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
-    page.goto(live_server.url + article.get_absolute_url())
-    main = page.locator("main")
+    context, reader = reader_opens(browser, story_url)
+    main = reader.locator("main")
     expect(main).to_contain_text("Updated")
     expect(main).to_contain_text("Adds that services resumed on two lines.")
     expect(main).to_contain_text("Services resumed on two lines by evening")
-    page.screenshot(path=f"{artefacts_dir}/story-after-update.png", full_page=True)
+    reader.screenshot(path=f"{artefacts_dir}/story-after-update.png", full_page=True)
+    context.close()
 
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/versions/")
     expect(page.locator("#versions")).to_contain_text("Adds that services resumed on two lines.")
