@@ -34,6 +34,8 @@ from .models import Article, Dateline, Tag, Update
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "The newsroom"
+# The story list needs the width more than a second copy of the app menu.
+admin.site.enable_nav_sidebar = False
 
 NEWSROOM_TIME = "N j, Y, P T"
 PROVENANCE_FIELDS = ["legacy_id", "source_file", "retrieved_at", "created_at", "modified_at"]
@@ -152,6 +154,12 @@ class StatusFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
+class FirstPublishedFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "first published"
+
+
 class CountryFilter(admin.SimpleListFilter):
     title = "dateline country"
     parameter_name = "country"
@@ -205,7 +213,7 @@ class ArticleAdmin(admin.ModelAdmin):
         StatusFilter,
         "tags",
         CountryFilter,
-        ("published_at", admin.DateFieldListFilter),
+        ("published_at", FirstPublishedFilter),
     ]
     list_select_related = ["dateline"]
     list_per_page = 50

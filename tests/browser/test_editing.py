@@ -90,6 +90,10 @@ def test_an_editor_writes_publishes_and_updates_a_story(browser, page, live_serv
     reader.screenshot(path=f"{artefacts_dir}/story-after-update.png", full_page=True)
     context.close()
 
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    expect(page.locator("#result_list")).to_contain_text("Monsoon, Transport")
+    page.screenshot(path=f"{artefacts_dir}/admin-story-list.png", full_page=True)
+
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/versions/")
     expect(page.locator("#versions")).to_contain_text("Adds that services resumed on two lines.")
     expect(page.locator(".newsroom-diff ins")).to_contain_text("Services resumed on two lines")
