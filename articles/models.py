@@ -220,6 +220,18 @@ class Article(models.Model):
                 name="article_dateline_published",
             ),
             models.Index(fields=["status", "-modified_at"], name="article_status_modified"),
+            # The admin's change list: newest first, drafts (no time yet) leading, which is
+            # what DESC means on PostgreSQL (SQLite allows no NULLS FIRST in an index).
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_admin_newest",
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish and schedule stories"),
+            ("withdraw_article", "Can withdraw published stories"),
+            ("edit_published_article", "Can edit published or withdrawn stories"),
         ]
 
     def __str__(self) -> str:
@@ -339,3 +351,30 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} v{self.number} ({self.get_kind_display()})"
+
+
+class StatusChange(models.Model):
+    """One step of a story's workflow (published, rescheduled, withdrawn): who, when, why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Article.Status.choices)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="The publication time set by this change, if any."
+    )
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_status_changes",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index("article", F("at").desc(), name="statuschange_article_at")]
+
+    def __str__(self) -> str:
+        return f"{self.article}: {self.from_status} -> {self.to_status}"
