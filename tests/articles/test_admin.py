@@ -578,6 +578,22 @@ def test_admin_logins_are_throttled_after_repeated_failures(client, settings):
     assert "_auth_user_id" not in client.session
 
 
+def test_behind_a_balancer_one_readers_failures_do_not_lock_out_another(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="editor", is_staff=True, password="right password")
+    login = "/admin/login/?next=/admin/"
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    editor = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": "editor", "password": "wrong"}, **attacker)
+    refused = client.post(login, {"username": "editor", "password": "right password"}, **attacker)
+    allowed = client.post(login, {"username": "editor", "password": "right password"}, **editor)
+
+    assert refused.status_code == 429
+    assert allowed.status_code == 302
+
+
 def test_a_good_login_still_works(client):
     UserFactory(username="editor", is_staff=True, password="right password")
 
