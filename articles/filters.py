@@ -29,11 +29,11 @@ def _local_midnight(day) -> datetime:
 
 class ArticleFilter(django_filters.FilterSet):
     tag = django_filters.ChoiceFilter(
-        label="Tag", choices=tag_choices, method="filter_tag", empty_label="Any tag"
+        label="Tag", choices=(), method="filter_tag", empty_label="Any tag"
     )
     country = django_filters.ChoiceFilter(
         label="Country",
-        choices=country_choices,
+        choices=(),
         field_name="dateline__country",
         empty_label="Any country",
     )
@@ -51,6 +51,12 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["tag", "country", "since", "until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read each list of choices once: a callable would be read again to render the form.
+        self.filters["tag"].extra["choices"] = tag_choices()
+        self.filters["country"].extra["choices"] = country_choices()
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(tags__slug=value)

@@ -18,7 +18,7 @@ MAX_QUERY_LENGTH = 200
 
 
 def stored_vector() -> RawSQL:
-    return RawSQL('"articles_article"."search_vector"', (), output_field=SearchVectorField())
+    return RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
 
 
 def supports_full_text() -> bool:
