@@ -67,7 +67,7 @@ def test_unpublished_stories_appear_on_no_surface(client, place, tag, state):
     hidden = ArticleFactory(dateline=place, tags=[tag], headline="Secretword hidden story", **state)
     hidden_day = timezone.localdate(hidden.published_at or visible.published_at)
 
-    for url in every_surface(visible) + [f"/archive/{hidden_day:%Y/%m/%d}/"]:
+    for url in [*every_surface(visible), f"/archive/{hidden_day:%Y/%m/%d}/"]:
         response = client.get(url)
         assert response.status_code in (200, 404), url
         body = response.content.decode()
