@@ -10,15 +10,42 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 
 # Only this many of the newest matches are ranked; results beyond them are not shown.
 CANDIDATES = 400
 MAX_QUERY_LENGTH = 200
 
 
-def stored_vector() -> RawSQL:
-    return RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+class StoredSearchVector(Expression):
+    """The `search_vector` column, which the model does not declare (see migration 0002).
+
+    It follows its table's alias, so it stays correct inside a subquery (where Django renames
+    the table U0).
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, alias: str | None = None):
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.search_vector", []
+
+
+def stored_vector() -> StoredSearchVector:
+    return StoredSearchVector()
 
 
 def supports_full_text() -> bool:
