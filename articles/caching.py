@@ -13,21 +13,15 @@ by the cache lifetime (CACHE_LIST_SECONDS / CACHE_STORY_SECONDS), as are CDNs an
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 GENERATION_KEY = "newsroom:pages:generation"
-
-
-def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = 1
-        cache.add(GENERATION_KEY, generation, timeout=None)
-    return generation
 
 
 def bump_generation() -> None:
@@ -55,11 +49,32 @@ def connect_signals() -> None:
     m2m_changed.connect(_changed, sender=Article.tags.through, dispatch_uid="pages-article-tags")
 
 
-def _cache_key(request, generation: int) -> str:
+def _page_key(request) -> str:
     digest = hashlib.sha256(
         f"{request.method == 'HEAD'}|{request.get_host()}|{request.get_full_path()}".encode()
     ).hexdigest()
-    return f"newsroom:page:{generation}:{digest}"
+    return f"newsroom:page:{digest}"
+
+
+def _cached_page(request) -> tuple[int, HttpResponse | None]:
+    """The current generation and the page kept for this URL in it, in one cache round trip."""
+    key = _page_key(request)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = 1
+        cache.add(GENERATION_KEY, generation, timeout=None)
+    entry = found.get(key)
+    if entry is None or entry[0] != generation:
+        return generation, None
+    _, status, content, headers = entry
+    return generation, HttpResponse(content, status=status, headers=headers)
+
+
+def _keep_page(request, generation: int, response: HttpResponse, seconds: int) -> None:
+    """Keep the bytes and headers (not the response object: cheaper to load than to unpickle)."""
+    entry = (generation, response.status_code, response.content, dict(response.items()))
+    cache.set(_page_key(request), entry, seconds)
 
 
 def public_page(seconds_setting: str, stale_factor: int = 5):
@@ -67,19 +82,17 @@ def public_page(seconds_setting: str, stale_factor: int = 5):
 
     Browsers keep the page for the lifetime; CDNs may serve it stale for `stale_factor` times
     that while they revalidate. Views may set Last-Modified (the one rule for "changed");
-    the ETag is a digest of the bytes, so it changes whenever the page would.
+    the ETag is a digest of the bytes, so it changes whenever the page would. A page is kept
+    with the generation it was rendered in and ignored once a save has bumped it.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            from django.conf import settings
-
-            seconds = getattr(settings, seconds_setting)
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            key = _cache_key(request, current_generation())
-            response = cache.get(key)
+            seconds = getattr(settings, seconds_setting)
+            generation, response = _cached_page(request)
             if response is None:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
@@ -93,8 +106,8 @@ def public_page(seconds_setting: str, stale_factor: int = 5):
                         s_maxage=seconds,
                         stale_while_revalidate=seconds * stale_factor,
                     )
-                    if seconds > 0:
-                        cache.set(key, response, seconds)
+                    if seconds > 0 and not response.cookies:
+                        _keep_page(request, generation, response, seconds)
             if response.status_code != 200:
                 return response
             last_modified = parse_http_date_safe(response.get("Last-Modified", ""))

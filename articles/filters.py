@@ -6,10 +6,14 @@ queries than an unfiltered one.
 """
 
 from datetime import datetime, time, timedelta
+from html import escape
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .models import Article, Dateline, Tag
 
@@ -23,19 +27,40 @@ def country_choices() -> list[tuple[str, str]]:
     return [(country, country) for country in countries]
 
 
+class PlainSelect(forms.Select):
+    """A <select> built in Python: the template-rendered widget costs a template per option,
+    which made a list page with hundreds of tags several times slower to render."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{escape(str(option_value))}"'
+            f"{' selected' if str(option_value) == chosen else ''}>{escape(str(label))}</option>"
+            for option_value, label in self.choices
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(attrs),
+            mark_safe(options),  # every value escaped above
+        )
+
+
 def _local_midnight(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class ArticleFilter(django_filters.FilterSet):
     tag = django_filters.ChoiceFilter(
-        label="Tag", choices=(), method="filter_tag", empty_label="Any tag"
+        label="Tag", choices=(), method="filter_tag", empty_label="Any tag", widget=PlainSelect
     )
     country = django_filters.ChoiceFilter(
         label="Country",
         choices=(),
         field_name="dateline__country",
         empty_label="Any country",
+        widget=PlainSelect,
     )
     since = django_filters.DateFilter(
         label="From",

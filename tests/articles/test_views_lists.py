@@ -196,6 +196,8 @@ def test_latest_list_narrows_by_tag_country_and_date_range(client, tag, place):
     ).text
 
     assert headlines(html) == [match.headline]
+    assert '<option value="monsoon" selected>Monsoon</option>' in html
+    assert '<option value="India" selected>India</option>' in html
 
 
 def test_invalid_filter_shows_an_error_not_a_crash(client):
