@@ -71,7 +71,7 @@ def search(queryset, terms: str):
     )
     return (
         queryset.model.objects.filter(pk__in=candidates)
-        .with_listing_data()
+        .select_related("dateline")
         .annotate(rank=SearchRank(stored_vector(), query))
         .order_by(F("rank").desc(), "-published_at", "-id")
     )

@@ -19,6 +19,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.LatestArticleList.as_view(), name="latest"),
+    path("stories/<int:pk>/", views.ArticleDetail.as_view(), name="short"),
     path("stories/<int:pk>/<str:slug>/", views.ArticleDetail.as_view(), name="detail"),
     path("tags/<str:slug>/", views.TagArticleList.as_view(), name="tag"),
     path("places/<str:country>/", views.PlaceArticleList.as_view(), name="country"),

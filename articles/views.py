@@ -149,7 +149,10 @@ class PublishedArticleMixin:
 
 @method_decorator(public_page("CACHE_STORY_SECONDS"), name="dispatch")
 class ArticleDetail(PublishedArticleMixin, DetailView):
-    """A story at /stories/<id>/<slug>/; an old slug redirects; a withdrawn story is Gone."""
+    """A story at /stories/<id>/<slug>/; /stories/<id>/ or an old slug redirects there.
+
+    A withdrawn story answers 410 Gone with the newsroom's notice.
+    """
 
     def get_queryset(self):
         return Article.objects.published().select_related("dateline")
@@ -167,7 +170,7 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
             return TemplateResponse(
                 request, "articles/article_withdrawn.html", {"notice": notice}, status=410
             )
-        if kwargs["slug"] != self.object.slug:
+        if kwargs.get("slug") != self.object.slug:
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
         response = self.render_to_response(story_page_context(self.object, request))
         return set_last_modified(response, self.object.last_changed_at)
@@ -175,6 +178,10 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
 
 class StoryList(PublishedArticleMixin, ListView):
     """A newest-first list of published stories, a keyset page at a time."""
+
+    def get_queryset(self):
+        # A summary shows its dateline but no tags: prefetching them cost a fifth of the page.
+        return Article.objects.published().select_related("dateline")
 
     template_name = "articles/article_list.html"
     context_object_name = "article_list"

@@ -3,7 +3,7 @@
     .venv/bin/python bench/serve.py                  # 100,000 stories, 10 s per page
     .venv/bin/python bench/serve.py --duration 5 --skip-fill
 
-The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/newsroom_bench;
+The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/newsroom_site_bench;
 it is created if missing and never the site's own). The server is gunicorn with DEBUG off, a
 generated SECRET_KEY and collected static files, run twice: with no cache (every request
 renders) and with the shared Redis cache (BENCH_REDIS_URL, default db 3). Load comes from
@@ -17,6 +17,7 @@ import os
 import random
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = PROJECT_DIR / "bench" / "output"
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/newsroom_site_bench"
 WORDS = [
     "government",
     "minister",
@@ -239,7 +240,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--skip-fill", action="store_true")
     args = parser.parse_args()
 
@@ -269,6 +270,10 @@ def main() -> None:
         began = time.monotonic()
         fill(args.stories)
         print(f"filled in {time.monotonic() - began:.0f} s")
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     paths = pages()
     print("paths:", json.dumps(paths, indent=2))
 

@@ -104,6 +104,35 @@ def test_wrong_or_old_slug_redirects_permanently(client):
     assert response["Location"] == article.get_absolute_url()
 
 
+def test_short_url_redirects_to_the_story(client):
+    """/stories/<id>/ is the permanent identifier used by feeds' guid and ninjs uri."""
+    article = ArticleFactory(published=True)
+
+    response = client.get(f"/stories/{article.pk}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_scheduled_story_appears_once_its_time_comes_within_the_cache_lifetime(
+    client, settings, time_machine
+):
+    settings.CACHE_LIST_SECONDS = 60
+    time_machine.move_to(datetime(2016, 5, 25, 1, 0, tzinfo=UTC), tick=False)
+    article = ArticleFactory(
+        published=True,
+        headline="Embargoed budget story",
+        published_at=datetime(2016, 5, 25, 1, 30, tzinfo=UTC),
+    )
+    assert "Embargoed budget story" not in client.get("/").text
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+    time_machine.move_to(datetime(2016, 5, 25, 1, 31, 1, tzinfo=UTC), tick=False)
+
+    assert "Embargoed budget story" in client.get("/").text
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
 @pytest.mark.parametrize("state", [{}, {"scheduled": True}])
 def test_drafts_and_scheduled_stories_are_not_found(client, state):
     article = ArticleFactory(**state)
