@@ -228,6 +228,9 @@ def serve_and_measure(env, port, paths, duration, connections, workers) -> dict:
             run_wrk(base + path, 2, connections)  # warm up: connections, caches, plans
             results[name] = run_wrk(base + path, duration, connections)
             print(f"    {name:<11} {results[name]}")
+        # Search latency for one reader at a time: the service time, without queueing.
+        results["search, 1 client"] = run_wrk(base + paths["search"], duration, 1)
+        print(f"    search, 1 client {results['search, 1 client']}")
         return results
     finally:
         server.terminate()
@@ -277,6 +280,7 @@ def main() -> None:
     paths = pages()
     print("paths:", json.dumps(paths, indent=2))
 
+    load_before = os.getloadavg()
     runs = {}
     for mode, extra in [("uncached", {"BENCH_CACHE": "off"}), ("cached", {"REDIS_URL": redis_url})]:
         print(f"  {mode}:")
@@ -295,6 +299,7 @@ def main() -> None:
         "connections": args.connections,
         "workers": args.workers,
         "paths": paths,
+        "load_average_before_after": [load_before, os.getloadavg()],
         "runs": runs,
     }
     (OUTPUT_DIR / "results.json").write_text(json.dumps(record, indent=2))
