@@ -1,0 +1,57 @@
+"""The page cache on the shared Redis cache that production uses."""
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import override_settings
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/3"
+
+
+def redis_is_up() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def shared_cache():
+    if not redis_is_up():
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    config = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-tests",
+        }
+    }
+    with override_settings(CACHES=config):
+        caches["default"].clear()
+        yield caches["default"]
+        caches["default"].clear()
+
+
+def test_pages_are_kept_in_redis_and_served_without_queries(
+    client, shared_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(published=True, headline="Kept in Redis")
+    first = client.get(article.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Last-Modified"] == first["Last-Modified"]
+    assert second["Content-Security-Policy"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "Changed in Redis"
+        article.save()
+
+    assert "Changed in Redis" in client.get(article.get_absolute_url()).text
