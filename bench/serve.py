@@ -1,7 +1,7 @@
 """Fill PostgreSQL with stories, serve the site with gunicorn as in production, and measure it.
 
-    .venv/bin/python bench/serve.py                  # 100,000 stories, 10 s per page
-    .venv/bin/python bench/serve.py --duration 5 --skip-fill
+    .venv/bin/python bench/serve.py                  # 100,000 stories, 3 rounds of 5 s a page
+    .venv/bin/python bench/serve.py --skip-fill --rounds 1   # a quick look at a filled database
 
 The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/newsroom_site_bench;
 it is created if missing and never the site's own). The server is gunicorn with DEBUG off, a
@@ -18,6 +18,7 @@ import random
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -206,7 +207,12 @@ def pages() -> dict[str, str]:
     }
 
 
-def serve_and_measure(env, port, paths, duration, connections, workers) -> dict:
+def median_of(runs: list[dict]) -> dict:
+    """Per measure, the median over the rounds (the machine is shared; rounds interleave)."""
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def serve_and_measure(env, port, paths, duration, connections, workers, rounds) -> dict:
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [
@@ -223,14 +229,18 @@ def serve_and_measure(env, port, paths, duration, connections, workers) -> dict:
     )
     try:
         wait_until_up(base + "/bench/bare/")
-        results = {}
-        for name, path in paths.items():
+        for path in paths.values():
             run_wrk(base + path, 2, connections)  # warm up: connections, caches, plans
-            results[name] = run_wrk(base + path, duration, connections)
-            print(f"    {name:<11} {results[name]}")
-        # Search latency for one reader at a time: the service time, without queueing.
-        results["search, 1 client"] = run_wrk(base + paths["search"], duration, 1)
-        print(f"    search, 1 client {results['search, 1 client']}")
+        measured: dict[str, list[dict]] = {name: [] for name in paths}
+        measured["search, 1 client"] = []
+        for _ in range(rounds):
+            for name, path in paths.items():
+                measured[name].append(run_wrk(base + path, duration, connections))
+            # Search latency for one reader at a time: the service time, without queueing.
+            measured["search, 1 client"].append(run_wrk(base + paths["search"], duration, 1))
+        results = {name: median_of(runs) for name, runs in measured.items()}
+        for name, result in results.items():
+            print(f"    {name:<17} {result}")
         return results
     finally:
         server.terminate()
@@ -240,7 +250,8 @@ def serve_and_measure(env, port, paths, duration, connections, workers) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stories", type=int, default=100_000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
@@ -289,13 +300,20 @@ def main() -> None:
 
             redis.Redis.from_url(redis_url).flushdb()
         runs[mode] = serve_and_measure(
-            {**env, **extra}, args.port, paths, args.duration, args.connections, args.workers
+            {**env, **extra},
+            args.port,
+            paths,
+            args.duration,
+            args.connections,
+            args.workers,
+            args.rounds,
         )
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     record = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "stories": args.stories,
         "duration_s": args.duration,
+        "rounds": args.rounds,
         "connections": args.connections,
         "workers": args.workers,
         "paths": paths,
