@@ -179,6 +179,8 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
         check=True,
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    if set(latency) != {"50", "99"}:
+        raise RuntimeError(f"wrk measured nothing at {url}:\n{out}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -229,8 +231,10 @@ def serve_and_measure(env, port, paths, duration, connections, workers, rounds) 
     )
     try:
         wait_until_up(base + "/bench/bare/")
-        for path in paths.values():
-            run_wrk(base + path, 2, connections)  # warm up: connections, caches, plans
+        for path in paths.values():  # warm up every worker: connections, caches, plans
+            for _ in range(3 * workers):
+                with urllib.request.urlopen(base + path, timeout=30) as response:
+                    response.read()
         measured: dict[str, list[dict]] = {name: [] for name in paths}
         measured["search, 1 client"] = []
         for _ in range(rounds):
