@@ -17,6 +17,7 @@ from tests.factories import (
     RevisionFactory,
     TagFactory,
     UpdateFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -508,3 +509,17 @@ def test_withdrawn_notice_is_cacheable_but_not_a_page(client):
 
     assert response.status_code == 410
     assert "max-age" in response["Cache-Control"]
+
+
+def test_signed_in_editors_get_the_same_page_without_session_queries(client, settings):
+    settings.CACHE_STORY_SECONDS = 0
+    article = ArticleFactory(published=True)
+    anonymous = client.get(article.get_absolute_url())
+    client.force_login(UserFactory(is_staff=True))
+
+    with CaptureQueriesContext(connection) as queries:
+        signed_in = client.get(article.get_absolute_url())
+
+    assert signed_in["ETag"] == anonymous["ETag"]
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert "Cookie" not in signed_in.get("Vary", "")
