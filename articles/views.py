@@ -144,7 +144,7 @@ class PublishedArticleMixin:
     """Every public view starts from `published()`, the one rule for what readers see."""
 
     def get_queryset(self):
-        return Article.objects.published().with_listing_data()
+        return Article.objects.published()
 
 
 @method_decorator(public_page("CACHE_STORY_SECONDS"), name="dispatch")
@@ -155,7 +155,7 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
     """
 
     def get_queryset(self):
-        return Article.objects.published().select_related("dateline")
+        return super().get_queryset().select_related("dateline")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -179,14 +179,14 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
 class StoryList(PublishedArticleMixin, ListView):
     """A newest-first list of published stories, a keyset page at a time."""
 
-    def get_queryset(self):
-        # A summary shows its dateline but no tags: prefetching them cost a fifth of the page.
-        return Article.objects.published().select_related("dateline")
-
     template_name = "articles/article_list.html"
     context_object_name = "article_list"
     heading = "Latest news"
     filterset = None
+
+    def get_queryset(self):
+        # A summary shows its dateline but no tags: prefetching them cost a fifth of the page.
+        return super().get_queryset().select_related("dateline")
 
     def narrow(self, queryset):
         return queryset
