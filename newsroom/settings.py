@@ -196,6 +196,9 @@ DATELINE_STANDALONE_CITIES = env_list(
 # everywhere within these lifetimes; in the shared cache at once, since saves bump its generation.
 CACHE_LIST_SECONDS = env_int("CACHE_LIST_SECONDS", 60)
 CACHE_STORY_SECONDS = env_int("CACHE_STORY_SECONDS", 300)
+# Each worker keeps its own copy of hot pages and trusts the shared cache's generation for this
+# long (seconds; 0 turns the copy off), so a save shows in every worker within it.
+PAGE_CACHE_LOCAL_SECONDS = 1
 # The text search configuration of the stored search vector (PostgreSQL only).
 SEARCH_CONFIG = "english"
 

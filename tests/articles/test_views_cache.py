@@ -1,10 +1,14 @@
-"""The page cache on the shared Redis cache that production uses."""
+"""The page cache: on the shared Redis cache that production uses, and each worker's copy."""
 
 import pytest
 import redis
-from django.core.cache import caches
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.test import override_settings
+from django.utils import timezone
 
+from articles.caching import GENERATION_KEY
+from articles.models import Article
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +59,29 @@ def test_pages_are_kept_in_redis_and_served_without_queries(
         article.save()
 
     assert "Changed in Redis" in client.get(article.get_absolute_url()).text
+
+
+def test_a_save_in_another_worker_shows_here_within_a_second(client, time_machine):
+    """Each worker's copy re-reads the shared generation at most a second later."""
+    time_machine.move_to(timezone.now(), tick=False)
+    article = ArticleFactory(published=True, headline="Before the save")
+    assert "Before the save" in client.get(article.get_absolute_url()).text
+
+    Article.objects.filter(pk=article.pk).update(headline="After the save")
+    cache.incr(GENERATION_KEY)  # what another worker's save does to the shared cache
+
+    assert "Before the save" in client.get(article.get_absolute_url()).text
+    time_machine.shift(settings.PAGE_CACHE_LOCAL_SECONDS + 0.1)
+    assert "After the save" in client.get(article.get_absolute_url()).text
+
+
+def test_the_worker_copy_never_outlives_the_shared_lifetime(client, time_machine, settings):
+    settings.CACHE_STORY_SECONDS = 60
+    time_machine.move_to(timezone.now(), tick=False)
+    article = ArticleFactory(published=True, headline="Old words")
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(headline="New words")
+
+    time_machine.shift(61)
+
+    assert "New words" in client.get(article.get_absolute_url()).text
