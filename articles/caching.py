@@ -37,11 +37,13 @@ def bump_generation() -> None:
 
 
 def _changed(**kwargs) -> None:
-    """Signal receiver: something readers see changed; cached pages go once it is committed.
+    """Signal receiver: something readers see changed; cached pages go now and at the commit.
 
-    Bumping before the commit would let a concurrent reader cache the old text under the new
-    generation for a whole lifetime.
+    Now, so that the rest of the same transaction (and a test wrapped in one) reads fresh
+    pages; again once the transaction commits, since a reader between the two could have
+    cached the old text under the new generation.
     """
+    bump_generation()
     transaction.on_commit(bump_generation, robust=True)
 
 

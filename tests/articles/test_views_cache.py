@@ -85,3 +85,15 @@ def test_the_worker_copy_never_outlives_the_shared_lifetime(client, time_machine
     time_machine.shift(61)
 
     assert "New words" in client.get(article.get_absolute_url()).text
+
+
+def test_a_save_invalidates_pages_even_before_its_transaction_commits(client):
+    article = ArticleFactory(published=True, headline="Before")
+    client.get(article.get_absolute_url())
+    client.get("/")
+
+    article.headline = "After"
+    article.save()  # the test's transaction never commits
+
+    assert "After" in client.get(article.get_absolute_url()).text
+    assert "After" in client.get("/").text
