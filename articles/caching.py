@@ -111,7 +111,7 @@ def _response(entry: tuple) -> HttpResponse:
     return HttpResponse(content, status=status, headers=headers)
 
 
-def _cached_page(request, key: str) -> tuple[int, HttpResponse | None]:
+def _cached_page(key: str) -> tuple[int, HttpResponse | None]:
     """The current generation and the page kept for this URL in it.
 
     From this worker's copy when it is fresh enough; otherwise one shared-cache round trip
@@ -169,7 +169,7 @@ def public_page(seconds_setting: str, stale_factor: int = 5):
                 return view(request, *args, **kwargs)
             seconds = getattr(settings, seconds_setting)
             key = _page_key(request)
-            generation, response = _cached_page(request, key)
+            generation, response = _cached_page(key)
             if response is None:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
