@@ -7,8 +7,6 @@ versions the editor confirmed instead.
 """
 
 import json
-import re
-from difflib import SequenceMatcher
 from functools import cached_property
 
 from django.contrib import admin, messages
@@ -22,14 +20,14 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import dateformat, timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
 from . import services
+from .diffs import word_diff
 from .forms import ArticleAdminForm, WithdrawForm
 from .models import Article, Dateline, Tag, Update
+from .public import reader_time
+from .views import story_page_context
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -37,51 +35,13 @@ admin.site.index_title = "The newsroom"
 # The story list needs the width more than a second copy of the app menu.
 admin.site.enable_nav_sidebar = False
 
-NEWSROOM_TIME = "N j, Y, P T"
 PROVENANCE_FIELDS = ["legacy_id", "source_file", "retrieved_at", "created_at", "modified_at"]
 TEXT_FIELDS = [("headline", "Headline"), ("deck", "Deck"), ("body", "Body")]
 
 
 def newsroom_time(value) -> str:
-    """A time as editors and readers see it: in the newsroom's zone, with its abbreviation."""
-    return dateformat.format(timezone.localtime(value), NEWSROOM_TIME) if value else "—"
-
-
-_WORDS = re.compile(r"\S+\s*|\s+")
-
-
-def inline_diff(before: str, after: str) -> SafeString:
-    """Word-level diff of two texts as escaped HTML with <del> and <ins>.
-
-    A run of one or two unchanged words between two changes is folded into the change, so
-    a rewritten sentence reads as one deletion and one insertion, not as confetti.
-    """
-    old, new = _WORDS.findall(before or ""), _WORDS.findall(after or "")
-    chunks = []  # [equal?, old tokens, new tokens]
-    opcodes = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
-        inner = 0 < index < len(opcodes) - 1
-        equal = op == "equal" and not (inner and i2 - i1 < 3)
-        if chunks and not equal and not chunks[-1][0]:
-            chunks[-1][1] += old[i1:i2]
-            chunks[-1][2] += new[j1:j2]
-        else:
-            chunks.append([equal, old[i1:i2], new[j1:j2]])
-
-    def html(tokens):
-        return escape("".join(tokens)).replace("\n", "<br>")
-
-    parts = []
-    for equal, removed, added in chunks:
-        if equal:
-            parts.append(html(removed))
-            continue
-        if removed:
-            parts.append(f"<del>{html(removed)}</del>")
-        if added:
-            parts.append(f"<ins>{html(added)}</ins>")
-    # Every piece was escaped above.
-    return mark_safe("".join(parts))
+    """A time as readers see it (the newsroom's zone and its abbreviation), or a dash."""
+    return reader_time(value) or "—"
 
 
 def text_diffs(before, after) -> list[dict]:
@@ -96,7 +56,7 @@ def text_diffs(before, after) -> list[dict]:
         {
             "label": label,
             "changed": get(before, name) != get(after, name),
-            "diff": inline_diff(get(before, name), get(after, name)),
+            "diff": word_diff(get(before, name), get(after, name)),
         }
         for name, label in TEXT_FIELDS
     ]
@@ -491,9 +451,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if not (user.is_active and user.is_staff and self.has_view_permission(request)):
             raise Http404
         article = get_object_or_404(
-            Article.objects.with_listing_data().with_updates(), pk=unquote(object_id)
+            Article.objects.select_related("dateline"), pk=unquote(object_id)
         )
-        return render(request, "articles/article_detail.html", {"article": article})
+        return render(request, "articles/article_detail.html", story_page_context(article, request))
 
     def versions_view(self, request, object_id):
         """Every saved version of the story, a diff between any two, and restore links."""

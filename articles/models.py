@@ -26,6 +26,11 @@ def normalise_space(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+def split_paragraphs(text: str) -> list[str]:
+    """Wire copy's paragraphs: separated by blank lines, each with its spacing normalised."""
+    return [normalise_space(p) for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
 class DatelineQuerySet(models.QuerySet):
     def get_or_create_place(
         self, country: str, region: str = "", city: str = ""
@@ -273,7 +278,7 @@ class Article(models.Model):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [normalise_space(p) for p in _PARAGRAPH_BREAK.split(self.body) if p.strip()]
+        return split_paragraphs(self.body)
 
 
 class Update(models.Model):

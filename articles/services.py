@@ -19,6 +19,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .caching import pages_changed
 from .dump_sources import ParsedDump
 from .legacy import LegacyRecord
 from .models import Article, Dateline, Revision, StatusChange, Update, normalise_space
@@ -95,6 +96,7 @@ def _write(article: Article, expected_version: int, **fields) -> None:
     )
     if not written:
         raise StaleArticleError(article.pk, expected_version)
+    pages_changed()
     for name, value in fields.items():
         setattr(article, name, value)
     article.version = expected_version + 1
@@ -299,6 +301,8 @@ def store_legacy_records(
     with transaction.atomic():
         for chunk in _chunks_with_unique_ids(dumps):
             outcomes += _store_chunk(chunk, datelines)
+        if any(outcome.result in (ImportResult.NEW, ImportResult.UPDATED) for outcome in outcomes):
+            pages_changed()
     return outcomes
 
 

@@ -1,22 +1,341 @@
+"""The public site: story pages and lists of stories.
+
+Every view starts from `Article.objects.published()` (through `PublishedArticleMixin`), so
+drafts, scheduled and withdrawn stories never show, whatever the URL. Pages are the same for
+every reader and cached by `public_page` (shared cache, ETag, Last-Modified, Cache-Control).
+"""
+
+import json
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
-from .models import Article
+from . import public
+from .caching import public_page
+from .filters import ArticleFilter
+from .history import HistoryEntry, change_history
+from .models import Article, Dateline, Tag
+from .pagination import PAGE_SIZE, keyset_page
+from .search import CANDIDATES, search
+
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """A JSON-LD data block; `<`, `>` and `&` escaped so no text can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=None).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # escaped above
+
+
+def place_urls(dateline: Dateline | None) -> dict[str, str]:
+    if dateline is None:
+        return {}
+    country = slugify(dateline.country, allow_unicode=True)
+    urls = {"country": reverse("articles:country", kwargs={"country": country})}
+    if dateline.city:
+        urls["city"] = reverse(
+            "articles:city",
+            kwargs={"country": country, "city": slugify(dateline.city, allow_unicode=True)},
+        )
+    return urls
+
+
+def news_article_json_ld(
+    article: Article, url: str, tags: list[Tag], history: list[HistoryEntry], request=None
+) -> dict:
+    """schema.org NewsArticle, with the one rule for "changed" as dateModified."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": article.headline,
+        "description": article.deck,
+        "datePublished": public.iso_instant(article.published_at),
+        "dateModified": public.iso_instant(article.last_changed_at),
+        "author": (
+            {"@type": "Person", "name": article.byline}
+            if article.byline
+            else {"@type": "Organization", "name": settings.SITE_NAME}
+        ),
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": public.absolute_url("/", request),
+        },
+        "keywords": [tag.name for tag in tags],
+        "isAccessibleForFree": True,
+    }
+    if article.dateline is not None:
+        data["dateline"] = public.wire_dateline(article.dateline)
+        data["locationCreated"] = {
+            "@type": "Place",
+            "name": str(article.dateline),
+            "address": {
+                "@type": "PostalAddress",
+                "addressCountry": article.dateline.country,
+                **({"addressRegion": article.dateline.region} if article.dateline.region else {}),
+                **({"addressLocality": article.dateline.city} if article.dateline.city else {}),
+            },
+        }
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": entry.note,
+            "datePublished": public.iso_instant(entry.shown_at),
+        }
+        for entry in history
+        if entry.is_correction
+    ]
+    if corrections:
+        data["correction"] = corrections
+    return {key: value for key, value in data.items() if value not in ("", [], None)}
+
+
+def story_page_context(article: Article, request=None) -> dict:
+    """Everything `articles/article_detail.html` needs beside `article` (two queries).
+
+    The public story view and the editors' preview both call this, so a preview is rendered
+    exactly as readers will see the story.
+    """
+    tags = list(article.tags.all())
+    history = change_history(article)
+    url = public.absolute_url(article.get_absolute_url(), request)
+    return {
+        "article": article,
+        "tags": tags,
+        "history": history,
+        "dateline_lead": public.wire_dateline(article.dateline),
+        "place_urls": place_urls(article.dateline),
+        "was_updated": public.story_was_updated(article),
+        "canonical_url": url,
+        "json_ld": json_ld_script(news_article_json_ld(article, url, tags, history, request)),
+        "day_url": (
+            day_url(timezone.localdate(article.published_at)) if article.published_at else ""
+        ),
+    }
+
+
+def day_url(day: date) -> str:
+    return reverse(
+        "articles:day",
+        kwargs={"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"},
+    )
+
+
+def set_last_modified(response, moment: datetime | None):
+    if moment is not None:
+        response["Last-Modified"] = http_date(moment.timestamp())
+    return response
 
 
 class PublishedArticleMixin:
     """Every public view starts from `published()`, the one rule for what readers see."""
 
     def get_queryset(self):
-        return Article.objects.published().with_listing_data()
+        return Article.objects.published()
 
 
-class LatestArticleList(PublishedArticleMixin, ListView):
-    paginate_by = 20
-
-    def get_queryset(self):
-        return super().get_queryset().latest_first()
-
-
+@method_decorator(public_page("CACHE_STORY_SECONDS"), name="dispatch")
 class ArticleDetail(PublishedArticleMixin, DetailView):
+    """A story at /stories/<id>/<slug>/; /stories/<id>/ or an old slug redirects there.
+
+    A withdrawn story answers 410 Gone with the newsroom's notice.
+    """
+
     def get_queryset(self):
-        return super().get_queryset().with_updates()
+        return super().get_queryset().select_related("dateline")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            withdrawn = Article.objects.withdrawn().filter(
+                pk=kwargs["pk"], published_at__lte=timezone.now()
+            )
+            notice = withdrawn.values_list("withdrawal_reason", flat=True).first()
+            if notice is None:
+                raise
+            return TemplateResponse(
+                request, "articles/article_withdrawn.html", {"notice": notice}, status=410
+            )
+        if kwargs.get("slug") != self.object.slug:
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        response = self.render_to_response(story_page_context(self.object, request))
+        return set_last_modified(response, self.object.last_changed_at)
+
+
+class StoryList(PublishedArticleMixin, ListView):
+    """A newest-first list of published stories, a keyset page at a time."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "article_list"
+    heading = "Latest news"
+    filterset = None
+
+    def get_queryset(self):
+        # A summary shows its dateline but no tags: prefetching them cost a fifth of the page.
+        return super().get_queryset().select_related("dateline")
+
+    def narrow(self, queryset):
+        return queryset
+
+    def get_feeds(self) -> list[tuple[str, str]]:
+        return []
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.narrow(self.get_queryset())
+        self.page = keyset_page(queryset, request.GET)
+        self.object_list = self.page.object_list
+        response = self.render_to_response(self.get_context_data())
+        return set_last_modified(response, public.last_changed_of(self.object_list))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page=self.page,
+            heading=self.heading,
+            filter=self.filterset,
+            feeds=self.get_feeds(),
+            canonical_url=public.absolute_url(self.request.path, self.request),
+        )
+        return context
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class LatestArticleList(StoryList):
+    def narrow(self, queryset):
+        self.filterset = ArticleFilter(self.request.GET, queryset=queryset)
+        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
+
+    def get_feeds(self):
+        return [("RSS", reverse("articles:feed-rss")), ("Atom", reverse("articles:feed-atom"))]
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class TagArticleList(StoryList):
+    def narrow(self, queryset):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.heading = self.tag.name
+        return queryset.filter(tags=self.tag)
+
+    def get_feeds(self):
+        slug = self.tag.slug
+        return [
+            ("RSS", reverse("articles:tag-feed-rss", kwargs={"slug": slug})),
+            ("Atom", reverse("articles:tag-feed-atom", kwargs={"slug": slug})),
+        ]
+
+
+def datelines_for_place(country_slug: str, city_slug: str | None = None) -> list[Dateline]:
+    """The datelines a place URL names (one query; the list of places is small)."""
+    places = [
+        dateline
+        for dateline in Dateline.objects.all()
+        if slugify(dateline.country, allow_unicode=True) == country_slug
+        and (city_slug is None or slugify(dateline.city, allow_unicode=True) == city_slug)
+    ]
+    if not places:
+        raise Http404("No such place.")
+    return places
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class PlaceArticleList(StoryList):
+    """Stories from a country (/places/india/) or a city in it (/places/india/mumbai/)."""
+
+    def narrow(self, queryset):
+        self.places = datelines_for_place(self.kwargs["country"], self.kwargs.get("city"))
+        first = self.places[0]
+        self.heading = (
+            f"{first.city}, {first.country}" if self.kwargs.get("city") else first.country
+        )
+        return queryset.filter(dateline__in=self.places)
+
+    def get_feeds(self):
+        kwargs = {"country": self.kwargs["country"]}
+        if self.kwargs.get("city"):
+            kwargs["city"] = self.kwargs["city"]
+            names = ("city-feed-rss", "city-feed-atom")
+        else:
+            names = ("country-feed-rss", "country-feed-atom")
+        return [
+            ("RSS", reverse(f"articles:{names[0]}", kwargs=kwargs)),
+            ("Atom", reverse(f"articles:{names[1]}", kwargs=kwargs)),
+        ]
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class DayArchive(StoryList):
+    """The stories first published on one day in the newsroom's time zone."""
+
+    def narrow(self, queryset):
+        try:
+            self.day = date(int(self.kwargs["year"]), int(self.kwargs["month"]), self.day_number)
+        except ValueError:
+            raise Http404("No such day.") from None
+        start = timezone.make_aware(datetime.combine(self.day, time.min))
+        end = timezone.make_aware(datetime.combine(self.day + timedelta(days=1), time.min))
+        self.heading = self.day.strftime("%B %-d, %Y")
+        return queryset.filter(published_at__gte=start, published_at__lt=end)
+
+    @property
+    def day_number(self) -> int:
+        return int(self.kwargs["day"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["previous_day_url"] = day_url(self.day - timedelta(days=1))
+        if self.day < timezone.localdate():
+            context["next_day_url"] = day_url(self.day + timedelta(days=1))
+        return context
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class SearchResults(StoryList):
+    """Search, best match first: a page number walks the bounded set of ranked candidates."""
+
+    template_name = "articles/search.html"
+    heading = "Search"
+
+    def get(self, request, *args, **kwargs):
+        self.terms = request.GET.get("q", "").strip()
+        queryset = self.get_queryset()
+        self.filterset = ArticleFilter(request.GET, queryset=queryset)
+        narrowed = self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        try:
+            number = max(1, min(int(request.GET.get("page", 1)), CANDIDATES // PAGE_SIZE))
+        except ValueError:
+            number = 1
+        start = (number - 1) * PAGE_SIZE
+        rows = list(search(narrowed, self.terms)[start : start + PAGE_SIZE + 1])
+        self.object_list = rows[:PAGE_SIZE]
+        query = request.GET.copy()
+        query.pop("page", None)
+        self.pages = {
+            "number": number,
+            "previous": f"?{query.urlencode()}&page={number - 1}" if number > 1 else None,
+            "next": (
+                f"?{query.urlencode()}&page={number + 1}"
+                if len(rows) > PAGE_SIZE and number < CANDIDATES // PAGE_SIZE
+                else None
+            ),
+        }
+        self.page = None
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(terms=self.terms, pages=self.pages)
+        return context

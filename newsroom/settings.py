@@ -218,6 +218,26 @@ LEGACY_IMPORT_MAX_ARCHIVE_BYTES = env_int(
     "LEGACY_IMPORT_MAX_ARCHIVE_BYTES", DEFAULT_MAX_ARCHIVE_BYTES
 )
 
+# The public site.
+# Absolute links in feeds, sitemaps, JSON-LD and canonical tags start with SITE_URL when it is
+# set ("https://news.example.org"); otherwise they are built from the request's host.
+SITE_URL = env_str("SITE_URL").rstrip("/")
+SITE_NAME = env_str("SITE_NAME", "Newsroom")
+# Cities the style book lets stand alone in a dateline ("BEIRUT —" rather than "BEIRUT, Lebanon —").
+DATELINE_STANDALONE_CITIES = env_list(
+    "DATELINE_STANDALONE_CITIES",
+    "Beirut,Jerusalem,London,Paris,Tokyo,Singapore,Hong Kong,Geneva,Washington,New York",
+)
+# How long readers, CDNs and the shared cache keep public pages (seconds). An update is visible
+# everywhere within these lifetimes; in the shared cache at once, since saves bump its generation.
+CACHE_LIST_SECONDS = env_int("CACHE_LIST_SECONDS", 60)
+CACHE_STORY_SECONDS = env_int("CACHE_STORY_SECONDS", 300)
+# Each worker keeps its own copy of hot pages and trusts the shared cache's generation for this
+# long (seconds; 0 turns the copy off), so a save shows in every worker within it.
+PAGE_CACHE_LOCAL_SECONDS = 1
+# The text search configuration of the stored search vector (PostgreSQL only).
+SEARCH_CONFIG = "english"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,8 +2,21 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
+
+from articles.caching import process_pages
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached pages, as a fresh deployment would."""
+    cache.clear()
+    process_pages.clear()
+    yield
+    cache.clear()
+    process_pages.clear()
 
 
 @pytest.fixture(scope="session")

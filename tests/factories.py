@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Dateline, Tag, Update
+from articles.models import Article, Dateline, Revision, Tag, Update
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -74,3 +74,18 @@ class UpdateFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory, published=True)
     note = "Adds the latest figures from officials."
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    """A saved version of a story's text; public by default, as after a publication."""
+
+    class Meta:
+        model = Revision
+
+    article = factory.SubFactory(ArticleFactory, published=True)
+    number = factory.Sequence(lambda n: n + 1)
+    headline = factory.LazyAttribute(lambda revision: revision.article.headline)
+    deck = factory.LazyAttribute(lambda revision: revision.article.deck)
+    body = factory.LazyAttribute(lambda revision: revision.article.body)
+    kind = Revision.Kind.PUBLICATION
+    is_public = True

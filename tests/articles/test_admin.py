@@ -502,6 +502,21 @@ def test_staff_preview_renders_the_public_template_uncached(editor_client):
     assert {"no-cache", "no-store", "must-revalidate", "private"} <= directives
 
 
+def test_preview_of_a_published_story_is_the_page_readers_get(editor_client, client):
+    politics = TagFactory(name="Politics")
+    article = ArticleFactory(published=True, tags=[politics])
+
+    preview = editor_client.get(f"/admin/articles/article/{article.pk}/preview/")
+    public = client.get(article.get_absolute_url())
+
+    def main(response):
+        return re.search(r"<main.*</main>", response.text, re.S).group()
+
+    assert main(preview) == main(public)
+    assert "Politics" in main(preview)
+    assert f"{article.dateline.city.upper()}, {article.dateline.region} —" in main(preview)
+
+
 def test_preview_is_not_found_for_anyone_else(client):
     draft = ArticleFactory()
     url = f"/admin/articles/article/{draft.pk}/preview/"

@@ -414,3 +414,11 @@ def _read_available(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the terminal's other end is closed: everything has been read
         return b""
+
+
+def test_imported_stories_show_at_once_on_cached_pages(client):
+    assert "US, Russia try to save truce" not in client.get("/").text
+
+    run_import(GOOD_SAMPLES[0], "--quiet")
+
+    assert "US, Russia try to save truce" in client.get("/").text

@@ -1,18 +1,158 @@
-"""A reader's first look at the site, in headless Chromium."""
+"""A reader's walk through the site in headless Chromium: home, story, tag, search."""
+
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.factories import ArticleFactory
+from articles.models import Revision, Update
+from tests.factories import (
+    ArticleFactory,
+    DatelineFactory,
+    RevisionFactory,
+    TagFactory,
+    UpdateFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
-def test_reader_goes_from_home_to_a_story(page, live_server, artefacts_dir):
-    article = ArticleFactory(published=True, headline="Monsoon session opens with farm bill")
 
+@pytest.fixture
+def newsroom():
+    """A small front page: a story with an update and a correction, and some neighbours."""
+    monsoon = TagFactory(name="Monsoon", slug="monsoon")
+    mumbai = DatelineFactory(country="India", region="Maharashtra", city="Mumbai")
+    v1 = (
+        "Heavy rain flooded low-lying parts of the city on Wednesday, cutting off three "
+        "districts.\n\nRescue teams moved families to shelters.\n\nRailway services were halted."
+    )
+    v2 = v1.replace("three districts", "five districts") + "\n\nThe army has been called in."
+    v3 = v2.replace("The army", "The navy")
+    story = ArticleFactory(
+        published=True,
+        headline="Monsoon floods cut off five districts",
+        deck="Rescue teams move thousands to shelters as rain continues",
+        byline="Asha Rao",
+        body=v3,
+        dateline=mumbai,
+        tags=[monsoon],
+        published_at=datetime(2016, 5, 25, 1, 1, tzinfo=UTC),
+        updated_at=datetime(2016, 5, 25, 9, 45, tzinfo=UTC),
+    )
+    update = UpdateFactory(
+        article=story,
+        kind=Update.Kind.UPDATE,
+        shown_at=datetime(2016, 5, 25, 6, 0, tzinfo=UTC),
+        note="Adds two more districts cut off and the call for the army.",
+    )
+    correction = UpdateFactory(
+        article=story,
+        kind=Update.Kind.CORRECTION,
+        shown_at=datetime(2016, 5, 25, 9, 45, tzinfo=UTC),
+        note="An earlier version said the army was called in. It was the navy.",
+    )
+    headline1 = "Monsoon floods cut off three districts"
+    for number, kind, body, headline, linked in [
+        (1, Revision.Kind.PUBLICATION, v1, headline1, None),
+        (2, Revision.Kind.UPDATE, v2, story.headline, update),
+        (3, Revision.Kind.CORRECTION, v3, story.headline, correction),
+    ]:
+        RevisionFactory(
+            article=story, number=number, kind=kind, body=body, headline=headline, update=linked
+        )
+    for headline, city in [
+        ("Port workers end strike after wage deal", "Chennai"),
+        ("Monsoon session of parliament opens with farm bill", "New Delhi"),
+        ("Metro line extension approved by cabinet", "Pune"),
+    ]:
+        ArticleFactory(
+            published=True,
+            headline=headline,
+            dateline=DatelineFactory(country="India", region="", city=city),
+            published_at=datetime(2016, 5, 24, 12, 0, tzinfo=UTC),
+        )
+    return story
+
+
+def test_reader_goes_home_story_tag_search(page, live_server, artefacts_dir, newsroom):
     page.goto(live_server.url)
-    page.get_by_role("link", name=article.headline).click()
+    page.screenshot(path=f"{artefacts_dir}/home-desktop.png", full_page=True)
+    page.get_by_role("link", name=newsroom.headline).click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == article.headline
-    assert "IST" in page.locator("time").first.inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == newsroom.headline
+    times = page.locator(".times")
+    assert "Published" in times.inner_text()
+    assert "May 25, 2016, 6:31 a.m. IST" in times.inner_text()
+    assert "Updated" in times.inner_text()
+    assert "May 25, 2016, 3:15 p.m. IST" in times.inner_text()
+    assert (
+        page.locator(".story-body p")
+        .first.inner_text()
+        .startswith("MUMBAI, Maharashtra — Heavy rain")
+    )
+    history = page.get_by_role("region", name="Updates and corrections")
+    assert "It was the navy." in history.inner_text()
+    assert history.locator(".history-correction .history-kind").inner_text() == "CORRECTION"
+    assert history.locator("del").first.inner_text() == "army"
+    assert history.locator("ins").first.inner_text() == "navy"
     page.screenshot(path=f"{artefacts_dir}/story-desktop.png", full_page=True)
+
+    page.get_by_role("link", name="Monsoon", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Monsoon"
+    assert page.get_by_role("link", name=newsroom.headline).is_visible()
+
+    page.get_by_role("searchbox", name="Search stories").fill("strike")
+    page.get_by_role("searchbox", name="Search stories").press("Enter")
+    page.wait_for_url("**/search/?q=strike")
+    results = page.locator(".summary-headline")
+    assert results.all_inner_texts() == ["Port workers end strike after wage deal"]
+    page.screenshot(path=f"{artefacts_dir}/search-desktop.png", full_page=True)
+
+
+def test_story_reads_on_a_phone_without_sideways_scrolling(
+    browser, live_server, artefacts_dir, newsroom
+):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + newsroom.get_absolute_url())
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.get_by_role("heading", level=1).is_visible()
+        page.screenshot(path=f"{artefacts_dir}/story-phone.png", full_page=True)
+        page.goto(live_server.url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path=f"{artefacts_dir}/home-phone.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_pages_work_without_javascript_and_break_no_csp_rule(
+    browser, live_server, artefacts_dir, newsroom
+):
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda message: problems.append(message.text))
+    try:
+        page.goto(live_server.url + newsroom.get_absolute_url())
+        assert page.get_by_role("heading", level=1).inner_text() == newsroom.headline
+        assert page.get_by_role("main").is_visible()
+        assert page.get_by_role("banner").is_visible()
+        assert page.get_by_role("contentinfo").is_visible()
+        page.goto(live_server.url + "/search/?q=floods")
+        assert page.locator(".summary-headline").count() == 1
+    finally:
+        context.close()
+    assert not [p for p in problems if "Content Security Policy" in p]
+
+
+def test_keyboard_reader_can_skip_to_the_content(page, live_server, newsroom):
+    page.goto(live_server.url)
+    page.keyboard.press("Tab")
+
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"

@@ -1,0 +1,57 @@
+"""Small rules of the public site shared by pages, feeds, sitemaps, JSON-LD and the ninjs API."""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from .models import Article, Dateline
+
+# AP style month abbreviations and a.m./p.m. with the zone: "May 25, 2016, 6:31 a.m. IST".
+READER_TIME_FORMAT = "N j, Y, P T"
+
+
+def reader_time(value: datetime | None) -> str:
+    """A time as readers see it, in the newsroom's zone with its abbreviation."""
+    if value is None:
+        return ""
+    return format_date(timezone.localtime(value), READER_TIME_FORMAT)
+
+
+def iso_instant(value: datetime | None) -> str:
+    """The exact instant in UTC, for <time datetime>, JSON-LD, feeds and ninjs."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def wire_dateline(dateline: Dateline | None) -> str:
+    """The dateline in the newsroom's wire style ("MUMBAI, Maharashtra"), or ""."""
+    if dateline is None:
+        return ""
+    return dateline.wire_style(settings.DATELINE_STANDALONE_CITIES)
+
+
+def site_root(request: HttpRequest | None = None) -> str:
+    """The scheme and host absolute links start with: SITE_URL, else the request's own."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return ""
+
+
+def absolute_url(path: str, request: HttpRequest | None = None) -> str:
+    return site_root(request) + path
+
+
+def last_changed_of(articles) -> datetime | None:
+    """The newest "last changed" time of a set of stories, by the one rule on the model."""
+    times = [article.last_changed_at for article in articles if article.last_changed_at]
+    return max(times, default=None)
+
+
+def story_was_updated(article: Article) -> bool:
+    return bool(article.updated_at and article.updated_at != article.published_at)
