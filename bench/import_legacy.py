@@ -157,6 +157,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--database", default="newsroom_import_bench")
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--without-search-vector",
+        action="store_true",
+        help="Drop the public site's generated search vector first, to show its share of the cost.",
+    )
     args = parser.parse_args()
 
     url = f"postgres://postgres@{args.host}:5432/{args.database}"
@@ -167,6 +172,11 @@ def main() -> None:
     )
     subprocess.run(["createdb", "-h", args.host, "-U", "postgres", args.database], check=True)
     subprocess.run([*manage, "migrate", "-v0"], cwd=PROJECT_DIR, env=env, check=True)
+    if args.without_search_vector:
+        drop = "ALTER TABLE articles_article DROP COLUMN search_vector"
+        subprocess.run(
+            ["psql", "-q", "-h", args.host, "-U", "postgres", "-c", drop, args.database], check=True
+        )
 
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
         folder = Path(tmp) / "dumps"

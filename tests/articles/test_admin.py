@@ -117,6 +117,20 @@ def test_change_list_filters_and_search(editor_client):
     assert results(f"?q={live.headline.split()[2]}") == {live}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored vector is PostgreSQL's")
+def test_search_uses_the_full_text_index_for_any_status(editor_client):
+    draft = ArticleFactory(body="Floods cut off three northern districts.")
+    ArticleFactory(published=True, body="Markets closed higher.")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(CHANGELIST + "?q=flooding+district")
+
+    assert list(response.context["cl"].result_list) == [draft]
+    searches = [q["sql"] for q in queries if "search_vector" in q["sql"]]
+    assert searches
+    assert not any("LIKE" in sql for sql in searches)
+
+
 def test_change_list_costs_the_same_queries_for_one_story_or_many(editor_client):
     ArticleFactory(published=True, tags=[TagFactory()])
     one = count_queries(editor_client, CHANGELIST)
