@@ -279,8 +279,10 @@ def test_silent_fixes_and_drafts_never_show(client):
 
 
 def test_diffs_are_escaped(client):
-    article = ArticleFactory(published=True, body="Safe text.", updated_at=None)
-    update = UpdateFactory(article=article, shown_at=article.published_at, note="<b>note</b>")
+    article = ArticleFactory(
+        published=True, published_at=PUBLISHED, updated_at=UPDATED, body="Safe text."
+    )
+    update = UpdateFactory(article=article, shown_at=UPDATED, note="<b>note</b>")
     RevisionFactory(article=article, number=1, body="Safe text.")
     RevisionFactory(
         article=article,
