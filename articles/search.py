@@ -1,6 +1,6 @@
 """Full-text search over published stories.
 
-On PostgreSQL: the stored, GIN-indexed `search_vector` (migration 0002), websearch syntax
+On PostgreSQL: the stored, GIN-indexed `search_vector` (migration 0005), websearch syntax
 ("quoted phrases", -exclusions, or), and ranking of a bounded set of candidates (the newest
 matches) so that a common word costs the same as a rare one. On SQLite: plain
 case-insensitive matching on headline, deck and body, newest first.
@@ -18,7 +18,7 @@ MAX_QUERY_LENGTH = 200
 
 
 class StoredSearchVector(Expression):
-    """The `search_vector` column, which the model does not declare (see migration 0002).
+    """The `search_vector` column, which the model does not declare (see migration 0005).
 
     It follows its table's alias, so it stays correct inside a subquery (where Django renames
     the table U0).
