@@ -95,7 +95,7 @@ class LatestStoriesAtomFeed(LatestStoriesFeed):
 
 class TagFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag.objects.public(), slug=slug)
 
     def page_path(self, obj):
         return reverse("articles:tag", kwargs={"slug": obj.slug})

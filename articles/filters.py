@@ -19,11 +19,13 @@ from .models import Article, Dateline, Tag
 
 
 def tag_choices() -> list[tuple[str, str]]:
-    return list(Tag.objects.order_by("name").values_list("slug", "name"))
+    return list(Tag.objects.public().order_by("name").values_list("slug", "name"))
 
 
 def country_choices() -> list[tuple[str, str]]:
-    countries = Dateline.objects.order_by("country").values_list("country", flat=True).distinct()
+    countries = (
+        Dateline.objects.public().order_by("country").values_list("country", flat=True).distinct()
+    )
     return [(country, country) for country in countries]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -32,6 +32,12 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 class DatelineQuerySet(models.QuerySet):
+    def public(self) -> "DatelineQuerySet":
+        """Places readers may see named: those with a published story, and no others."""
+        return self.filter(
+            models.Exists(Article.objects.published().filter(dateline=models.OuterRef("pk")))
+        )
+
     def get_or_create_place(
         self, country: str, region: str = "", city: str = ""
     ) -> tuple["Dateline", bool]:
@@ -45,7 +51,12 @@ class DatelineQuerySet(models.QuerySet):
         existing = match.first()
         if existing is not None:
             return existing, False
-        return self.create(**place), True
+        try:
+            with transaction.atomic():
+                return self.create(**place), True
+        except IntegrityError:
+            # Someone else (an editor, a parallel import) created the place meanwhile.
+            return match.get(), False
 
 
 class Dateline(models.Model):
@@ -89,9 +100,19 @@ class Dateline(models.Model):
         return ", ".join([lead.upper(), *rest[:1]])
 
 
+class TagQuerySet(models.QuerySet):
+    def public(self) -> "TagQuerySet":
+        """Tags readers may see named: those on a published story, and no others."""
+        return self.filter(
+            models.Exists(Article.objects.published().filter(tags=models.OuterRef("pk")))
+        )
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -234,10 +234,16 @@ def withdraw_article(
     reason = reason.strip()
     if not reason:
         raise WorkflowError("Readers are told why a story was withdrawn: give a reason.")
-    if _stored(article).status != Article.Status.PUBLISHED:
+    state = _stored(article)
+    if state.status != Article.Status.PUBLISHED:
         raise WorkflowError("Only a published or scheduled story can be withdrawn.")
     expected = article.version if expected_version is None else expected_version
-    _write(article, expected, status=Article.Status.WITHDRAWN, withdrawal_reason=reason)
+    fields = {"status": Article.Status.WITHDRAWN, "withdrawal_reason": reason}
+    if state.is_scheduled:
+        # Killed before its embargo lifted: readers never saw it, so it never comes out, and
+        # its address stays a 404 rather than turning into a withdrawal notice.
+        fields["published_at"] = None
+    _write(article, expected, **fields)
     return StatusChange.objects.create(
         article=article,
         from_status=Article.Status.PUBLISHED,

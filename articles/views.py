@@ -226,7 +226,7 @@ class LatestArticleList(StoryList):
 @method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
 class TagArticleList(StoryList):
     def narrow(self, queryset):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
         self.heading = self.tag.name
         return queryset.filter(tags=self.tag)
 
@@ -242,7 +242,7 @@ def datelines_for_place(country_slug: str, city_slug: str | None = None) -> list
     """The datelines a place URL names (one query; the list of places is small)."""
     places = [
         dateline
-        for dateline in Dateline.objects.all()
+        for dateline in Dateline.objects.public()
         if slugify(dateline.country, allow_unicode=True) == country_slug
         and (city_slug is None or slugify(dateline.city, allow_unicode=True) == city_slug)
     ]

@@ -335,3 +335,23 @@ def test_list_pages_are_identical_for_every_reader(client, settings):
     assert first["ETag"] == second["ETag"]
     assert not first.cookies
     assert "csrfmiddlewaretoken" not in first.text
+
+
+def test_tags_and_places_of_unpublished_stories_are_not_named_anywhere(client):
+    secret_place = DatelineFactory(country="Atlantis", region="", city="Poseidonia")
+    secret_tag = TagFactory(name="Embargoed takeover", slug="embargoed-takeover")
+    ArticleFactory(scheduled=True, dateline=secret_place, tags=[secret_tag])
+    ArticleFactory(published=True)
+
+    home = client.get("/").text
+
+    assert "Embargoed takeover" not in home
+    assert "Atlantis" not in home
+    for url in [
+        "/tags/embargoed-takeover/",
+        "/feeds/tags/embargoed-takeover.rss",
+        "/places/atlantis/",
+        "/places/atlantis/poseidonia/",
+        "/feeds/places/atlantis.atom",
+    ]:
+        assert client.get(url).status_code == 404, url

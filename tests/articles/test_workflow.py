@@ -97,3 +97,23 @@ def test_every_change_of_state_is_recorded_with_who_and_when(editor_client, edit
         ("draft", "published", "editor", NOON),
         ("published", "withdrawn", "editor", NOON + timedelta(hours=1)),
     ]
+
+
+def test_a_story_killed_before_its_embargo_never_comes_out(editor_client):
+    reader = Client()
+    with time_machine.travel(NOON, tick=False) as clock:
+        article = ArticleFactory(headline="Takeover embargoed until two")
+        schedule(editor_client, article, NOON + timedelta(hours=2))
+        url = Article.objects.get().get_absolute_url()
+        editor_client.post(
+            f"/admin/articles/article/{article.pk}/withdraw/",
+            {f"version_{article.pk}": 2, "reason": "Deal collapsed.", "post": "yes"},
+        )
+
+        clock.move_to(NOON + timedelta(days=1))
+        cache.clear()
+        response = reader.get(url)
+
+    assert Article.objects.get().status == Article.Status.WITHDRAWN
+    assert response.status_code == 404
+    assert "Deal collapsed" not in response.text
