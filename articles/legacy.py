@@ -54,6 +54,12 @@ DEFAULT_TIME_ZONES: Mapping[str, str] = MappingProxyType(
     {"IST": "Asia/Kolkata", "GMT": "UTC", "UTC": "UTC"}
 )
 
+# The longest values the newsroom stores (the columns of articles.models): a longer one rejects
+# its file with a reason, where the database would otherwise refuse the whole batch.
+MAX_HEADLINE_LENGTH = 255
+MAX_LEGACY_ID_LENGTH = 64
+MAX_PLACE_LENGTH = 100
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -228,9 +234,11 @@ def parse_dump(
     if not paragraphs:
         raise RejectedDump("no body paragraph")
 
+    legacy_id = legacy_id_for(filename)
+    _check_lengths(headline, legacy_id, dateline)
     return LegacyRecord(
         file=filename,
-        legacy_id=legacy_id_for(filename),
+        legacy_id=legacy_id,
         headline=headline,
         deck=deck,
         published_at=published_at,
@@ -240,6 +248,16 @@ def parse_dump(
         body=tuple(paragraphs),
         warnings=tuple(warnings),
     )
+
+
+def _check_lengths(headline: str, legacy_id: str, dateline: Dateline | None) -> None:
+    if len(headline) > MAX_HEADLINE_LENGTH:
+        raise RejectedDump(f"headline longer than {MAX_HEADLINE_LENGTH} characters")
+    if len(legacy_id) > MAX_LEGACY_ID_LENGTH:
+        raise RejectedDump(f"file name too long for a legacy id (over {MAX_LEGACY_ID_LENGTH})")
+    places = (dateline.country, dateline.region, dateline.city) if dateline else ()
+    if any(place and len(place) > MAX_PLACE_LENGTH for place in places):
+        raise RejectedDump(f"a Location part is longer than {MAX_PLACE_LENGTH} characters")
 
 
 def _decode(data: bytes) -> str:

@@ -422,3 +422,15 @@ def test_imported_stories_show_at_once_on_cached_pages(client):
     run_import(GOOD_SAMPLES[0], "--quiet")
 
     assert "US, Russia try to save truce" in client.get("/").text
+
+
+def test_a_value_too_long_for_the_database_rejects_only_its_file(tmp_path):
+    folder = tmp_path / "dumps"
+    write_dump(folder / "1.txt", dump_text("H" * 300))
+    write_dump(folder / "2.txt", dump_text("Fits"))
+
+    status, out, _ = run_import(folder, "--quiet")
+
+    assert status == 2
+    assert "rejected dumps/1.txt: headline longer than 255 characters" in out
+    assert list(Article.objects.values_list("headline", flat=True)) == ["Fits"]

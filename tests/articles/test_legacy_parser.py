@@ -475,3 +475,34 @@ def test_story_digest_ignores_when_and_where_it_was_scraped():
 
     assert story_digest(parse_dump(later + story, "a.txt")) == first
     assert story_digest(parse_dump(story.replace(b"Body", b"New body"), "a.txt")) != first
+
+
+@pytest.mark.parametrize(
+    ("headline", "filename", "location", "reason"),
+    [
+        ("H" * 256, "a.txt", "India", "headline longer than 255 characters"),
+        ("Headline", "x" * 65 + ".txt", "India", "file name too long for a legacy id"),
+        ("Headline", "a.txt", "India, " + "M" * 101, "a Location part is longer than 100"),
+    ],
+)
+def test_values_longer_than_the_newsroom_stores_reject_the_file(
+    headline, filename, location, reason
+):
+    dump = f"{headline}\n\nPublished : May 25, 2016, 6:31 am IST\n\nBody.\n\nLocation: {location}\n"
+
+    with pytest.raises(RejectedDump, match=reason):
+        parse_dump(dump.encode(), filename)
+
+
+def test_longest_stored_values_are_accepted():
+    dump = (
+        f"{'H' * 255}\n\nPublished : May 25, 2016, 6:31 am IST\n\nBody.\n\nLocation: {'C' * 100}\n"
+    )
+
+    record = parse_dump(dump.encode(), "x" * 64 + ".txt")
+
+    assert (len(record.headline), len(record.legacy_id), len(record.dateline.country)) == (
+        255,
+        64,
+        100,
+    )
