@@ -286,9 +286,9 @@ class ArticleAdmin(admin.ModelAdmin):
         Saving it is an ordinary save: a new version, of the kind the editor chooses.
         """
         article = super().get_object(request, object_id, from_field)
-        number = request.GET.get("restore", "")
-        if article is not None and request.method == "GET" and number.isdigit():
-            revision = article.revisions.filter(number=int(number)).first()
+        number = whole_number(request.GET.get("restore"))
+        if article is not None and request.method == "GET" and number is not None:
+            revision = article.revisions.filter(number=number).first()
             if revision is not None:
                 article.headline, article.deck, article.body = (
                     revision.headline,
@@ -411,22 +411,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def _apply_workflow(self, request, articles, operation, form):
         done = 0
         for article in articles:
-            expected = request.POST.get(f"version_{article.pk}", "")
-            if not expected.isdigit():
+            expected = whole_number(request.POST.get(f"version_{article.pk}"))
+            if expected is None:
                 self.message_user(request, f"“{article}”: no version given.", messages.ERROR)
                 continue
             try:
                 if operation == "publish":
-                    services.publish_article(
-                        article, by=request.user, expected_version=int(expected)
-                    )
+                    services.publish_article(article, by=request.user, expected_version=expected)
                     message = "Published."
                 else:
                     services.withdraw_article(
                         article,
                         by=request.user,
                         reason=form.cleaned_data["reason"],
-                        expected_version=int(expected),
+                        expected_version=expected,
                     )
                     message = "Withdrawn."
             except services.StaleArticleError:
@@ -522,8 +520,15 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
 
+def whole_number(text: str | None) -> int | None:
+    """A whole number typed in ASCII digits that fits the database's integers, or None."""
+    if text and text.isascii() and text.isdecimal() and len(text) <= 9:
+        return int(text)
+    return None
+
+
 def _pick(number, by_number, default):
-    return by_number.get(int(number), default) if (number or "").isdigit() else default
+    return by_number.get(whole_number(number), default)
 
 
 def story_count(subquery):

@@ -5,16 +5,17 @@ The tag and country choices come from one query each, so a filtered page costs n
 queries than an unfiltered one.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from html import escape
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from . import public
 from .models import Article, Dateline, Tag
 
 
@@ -49,8 +50,12 @@ class PlainSelect(forms.Select):
         )
 
 
-def _local_midnight(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def validate_archive_day(day) -> None:
+    if not public.FIRST_DAY <= day <= public.LAST_DAY:
+        raise ValidationError(
+            "Choose a day between %(first)s and %(last)s.",
+            params={"first": public.FIRST_DAY, "last": public.LAST_DAY},
+        )
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -68,11 +73,13 @@ class ArticleFilter(django_filters.FilterSet):
         label="From",
         method="filter_since",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_archive_day],
     )
     until = django_filters.DateFilter(
         label="To",
         method="filter_until",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_archive_day],
     )
 
     class Meta:
@@ -90,11 +97,11 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_since(self, queryset, name, value):
         """From the start of that day in the newsroom's zone."""
-        return queryset.filter(published_at__gte=_local_midnight(value))
+        return queryset.filter(published_at__gte=public.day_start(value))
 
     def filter_until(self, queryset, name, value):
         """Up to the end of that day in the newsroom's zone."""
-        return queryset.filter(published_at__lt=_local_midnight(value + timedelta(days=1)))
+        return queryset.filter(published_at__lt=public.day_start(value + timedelta(days=1)))
 
     @property
     def is_narrowed(self) -> bool:

@@ -24,7 +24,8 @@ def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
     if not value:
         return None
     micros, _, pk = value.partition(".")
-    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 17 or len(pk) > 19:
+    digits = micros.isascii() and micros.isdecimal() and pk.isascii() and pk.isdecimal()
+    if not digits or len(micros) > 17 or len(pk) > 19:
         return None
     seconds, micro = divmod(int(micros), 1_000_000)
     try:

@@ -1,6 +1,6 @@
 """Small rules of the public site shared by pages, feeds, sitemaps, JSON-LD and the ninjs API."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -25,6 +25,18 @@ def iso_instant(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# The days the archive can name. Outside them a midnight in the newsroom's zone may not be an
+# instant Python can hold in UTC (year 1 in IST is before the year 1 in UTC).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
+def day_start(day: date) -> datetime:
+    """The instant `day` begins in the newsroom's zone; ValueError outside FIRST_DAY..LAST_DAY+1."""
+    if not FIRST_DAY <= day <= date(LAST_DAY.year + 1, 1, 1):
+        raise ValueError(f"{day} is outside the archive")
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def wire_dateline(dateline: Dateline | None) -> str:

@@ -4,7 +4,7 @@ Only `published()` stories are listed; `lastmod` is each story's one "last chang
 The news sitemap lists the stories first published in the last two days, as Google asks.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.http import Http404
@@ -37,12 +37,10 @@ def sitemap_index(request):
 @public_page("CACHE_LIST_SECONDS")
 def sitemap_month(request, year: int, month: int):
     try:
-        first = date(year, month, 1)
+        start = public.day_start(date(year, month, 1))
+        end = public.day_start(date(year + month // 12, month % 12 + 1, 1))
     except ValueError:
         raise Http404("No such month.") from None
-    following = date(year + month // 12, month % 12 + 1, 1)
-    start = timezone.make_aware(datetime.combine(first, time.min))
-    end = timezone.make_aware(datetime.combine(following, time.min))
     stories = (
         Article.objects.published()
         .filter(published_at__gte=start, published_at__lt=end)

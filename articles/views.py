@@ -6,7 +6,7 @@ every reader and cached by `public_page` (shared cache, ETag, Last-Modified, Cac
 """
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -283,10 +283,10 @@ class DayArchive(StoryList):
     def narrow(self, queryset):
         try:
             self.day = date(int(self.kwargs["year"]), int(self.kwargs["month"]), self.day_number)
-        except ValueError:
+            start = public.day_start(self.day)
+            end = public.day_start(self.day + timedelta(days=1))
+        except (ValueError, OverflowError):
             raise Http404("No such day.") from None
-        start = timezone.make_aware(datetime.combine(self.day, time.min))
-        end = timezone.make_aware(datetime.combine(self.day + timedelta(days=1), time.min))
         self.heading = self.day.strftime("%B %-d, %Y")
         return queryset.filter(published_at__gte=start, published_at__lt=end)
 

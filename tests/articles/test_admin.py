@@ -646,3 +646,11 @@ def test_date_hierarchy_lists_years_without_scanning_every_row(editor_client):
     assert not [q for q in queries if "DISTINCT DATE_TRUNC" in q["sql"].upper()]
     response = editor_client.get(CHANGELIST + "?published_at__year=2021")
     assert "published_at__month=7" in response.text
+
+
+def test_odd_numbers_in_admin_addresses_are_ignored_not_crashed_on(editor_client):
+    article = ArticleFactory(published=True)
+
+    for query in ["?restore=%C2%B2", "?restore=99999999999999999999"]:
+        response = editor_client.get(f"/admin/articles/article/{article.pk}/change/{query}")
+        assert response.status_code == 200, query

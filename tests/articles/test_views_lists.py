@@ -355,3 +355,23 @@ def test_tags_and_places_of_unpublished_stories_are_not_named_anywhere(client):
         "/feeds/places/atlantis.atom",
     ]:
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?until=9999-12-31",
+        "/?since=0001-01-01",
+        "/search/?q=x&until=9999-12-31",
+        "/archive/9999/12/31/",
+        "/archive/0001/01/01/",
+        "/sitemaps/9999-12.xml",
+        "/sitemaps/0001-01.xml",
+        "/?before=%C2%B2.1",
+        "/api/ninjs/latest/?before=%C2%B2.1",
+    ],
+)
+def test_far_off_dates_and_odd_cursors_are_answered_not_crashed_on(client, url):
+    ArticleFactory(published=True)
+
+    assert client.get(url).status_code in (200, 404)
