@@ -434,3 +434,20 @@ def test_a_value_too_long_for_the_database_rejects_only_its_file(tmp_path):
     assert status == 2
     assert "rejected dumps/1.txt: headline longer than 255 characters" in out
     assert list(Article.objects.values_list("headline", flat=True)) == ["Fits"]
+
+
+def test_skipped_and_rejected_files_do_not_split_batches(tmp_path, django_assert_max_num_queries):
+    folder = tmp_path / "dumps"
+    for n in range(10):
+        write_dump(folder / f"{n:02}a.txt", dump_text(f"Story {n}"))
+        write_dump(folder / f"{n:02}b.txt", b"")
+    run_import(folder, "--quiet", "--workers", "1")
+    for n in range(10):
+        write_dump(folder / f"{n:02}a.txt", dump_text(f"Story {n} revised"))
+
+    # One batch: the stored digests, the stories, their updates and revisions; not ten batches.
+    with django_assert_max_num_queries(30):
+        status, out, _ = run_import(folder, "--quiet", "--workers", "1")
+
+    assert status == 2
+    assert "20 files read: 0 new, 10 updated, 0 unchanged, 0 conflicts, 10 rejected." in out

@@ -131,7 +131,12 @@ class Command(BaseCommand):
             raise CommandError(f"cannot write the report {path}: {exc.strerror}") from exc
 
     def _results(self, dumps: Iterator[DumpFile], options) -> Iterator[FileResult]:
-        """One result per file, in input order, storing each batch in its own transaction."""
+        """One result per file, in input order, storing each batch in its own transaction.
+
+        Rejected and skipped files wait with the batch they arrived in, so that a run mixing
+        them with stories to store still writes full batches; at most ten batches' worth wait,
+        so memory stays bounded on a re-run where nearly every file is skipped.
+        """
         dry_run = options["dry_run"]
         parsed = parse_dumps(
             dumps,
@@ -140,28 +145,31 @@ class Command(BaseCommand):
             imported_digests=None if dry_run else imported_file_digests,
         )
         datelines = DatelineCache()
-        batch: list[ParsedDump] = []
+        pending: list[ParsedDump] = []
+        to_store = 0
         for dump in parsed:
-            if dump.record:
-                batch.append(dump)
-                if len(batch) < options["batch_size"]:
-                    continue
-            yield from self._store(batch, datelines, dry_run)
-            batch = []
-            if dump.error:
-                yield FileResult(dump, "rejected")
-            elif dump.skipped:
-                yield FileResult(dump, ImportResult.UNCHANGED.value)
-        yield from self._store(batch, datelines, dry_run)
+            pending.append(dump)
+            to_store += dump.record is not None
+            if to_store >= options["batch_size"] or len(pending) >= 10 * options["batch_size"]:
+                yield from self._store(pending, datelines, dry_run)
+                pending, to_store = [], 0
+        yield from self._store(pending, datelines, dry_run)
 
     @staticmethod
-    def _store(batch, datelines: DatelineCache, dry_run: bool) -> Iterator[FileResult]:
+    def _store(pending: list[ParsedDump], datelines, dry_run: bool) -> Iterator[FileResult]:
+        """Store the parsed stories among `pending`; a result for every file, in order."""
+        batch = [dump for dump in pending if dump.record]
         if dry_run:
-            results = ["read"] * len(batch)
+            stored = iter(["read"] * len(batch))
         else:
-            results = [outcome.result.value for outcome in store_legacy_records(batch, datelines)]
-        for dump, result in zip(batch, results, strict=True):
-            yield FileResult(dump, result)
+            stored = (outcome.result.value for outcome in store_legacy_records(batch, datelines))
+        for dump in pending:
+            if dump.record:
+                yield FileResult(dump, next(stored))
+            elif dump.error:
+                yield FileResult(dump, "rejected")
+            else:
+                yield FileResult(dump, ImportResult.UNCHANGED.value)
 
     def _with_progress(self, dumps: Iterator[DumpFile], options) -> Iterator[DumpFile]:
         if options["quiet"] or options["jsonl"]:
