@@ -246,7 +246,7 @@ class ArticleAdmin(admin.ModelAdmin):
             state = f"Scheduled for {newsroom_time(article.published_at)}"
         elif article.status == Article.Status.PUBLISHED:
             state = f"Published {newsroom_time(article.published_at)}"
-            if article.updated_at:
+            if article.was_updated:
                 state += f", updated {newsroom_time(article.updated_at)}"
         else:
             state = "Draft"

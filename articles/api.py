@@ -22,11 +22,10 @@ def body_html(article: Article) -> str:
     return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in article.paragraphs)
 
 
-def ninjs(article: Article, request=None, public_versions: int | None = None) -> dict:
-    """One story as a ninjs 3.1 news item."""
+def ninjs(article: Article, request=None) -> dict:
+    """One story as a ninjs 3.1 news item; its version counts publication and updates."""
     url = public.absolute_url(article.get_absolute_url(), request)
-    if public_versions is None:
-        public_versions = 1 + len(article.updates.all())
+    public_versions = 1 + len(article.updates.all())
     item = {
         "standard": {"name": "ninjs", "version": "3.1", "schema": NINJS_SCHEMA},
         "uri": public.absolute_url(f"/stories/{article.pk}/", request),

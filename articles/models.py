@@ -12,7 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -146,10 +146,6 @@ class ArticleQuerySet(models.QuerySet):
         """Newest first, with the id as tie-breaker so keyset pagination is stable."""
         return self.order_by("-published_at", "-id")
 
-    def last_changed_first(self) -> "ArticleQuerySet":
-        """Most recently changed first, by the same rule as `Article.last_changed_at`."""
-        return self.order_by(Coalesce("updated_at", "published_at").desc(nulls_last=True), "-id")
-
     def with_listing_data(self) -> "ArticleQuerySet":
         """What a list of stories shows, fetched up front to avoid N+1 queries."""
         return self.select_related("dateline").prefetch_related("tags")
@@ -245,7 +241,6 @@ class Article(models.Model):
                 condition=Q(status="published"),
                 name="article_dateline_published",
             ),
-            models.Index(fields=["status", "-modified_at"], name="article_status_modified"),
             # The admin's change list: newest first, drafts (no time yet) leading, which is
             # what DESC means on PostgreSQL (SQLite allows no NULLS FIRST in an index).
             models.Index(
@@ -291,6 +286,14 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def was_updated(self) -> bool:
+        """Whether readers are told of a change after first publication.
+
+        An imported story may carry an "Updated" time equal to its publication: no update.
+        """
+        return bool(self.updated_at and self.updated_at != self.published_at)
 
     @property
     def last_changed_at(self) -> datetime | None:

@@ -48,9 +48,6 @@ class KeysetPage:
     def __iter__(self):
         return iter(self.object_list)
 
-    def __len__(self) -> int:
-        return len(self.object_list)
-
 
 def _query_with(params: QueryDict, **cursor: str) -> str:
     query = params.copy()

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from .models import Article, Dateline
+from .models import Dateline
 
 # AP style month abbreviations and a.m./p.m. with the zone: "May 25, 2016, 6:31 a.m. IST".
 READER_TIME_FORMAT = "N j, Y, P T"
@@ -57,13 +57,3 @@ def site_root(request: HttpRequest | None = None) -> str:
 
 def absolute_url(path: str, request: HttpRequest | None = None) -> str:
     return site_root(request) + path
-
-
-def last_changed_of(articles) -> datetime | None:
-    """The newest "last changed" time of a set of stories, by the one rule on the model."""
-    times = [article.last_changed_at for article in articles if article.last_changed_at]
-    return max(times, default=None)
-
-
-def story_was_updated(article: Article) -> bool:
-    return bool(article.updated_at and article.updated_at != article.published_at)

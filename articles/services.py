@@ -397,7 +397,10 @@ def _update_story(story: StoredStory, fields: dict) -> bool:
     """Write a later scrape over the story if nobody saved it meanwhile; False if they did."""
     return bool(
         Article.objects.filter(pk=story.pk, version=story.version).update(
-            **fields, version=F("version") + 1, legacy_version=F("version") + 1
+            **fields,
+            version=F("version") + 1,
+            legacy_version=F("version") + 1,
+            modified_at=timezone.now(),
         )
     )
 

@@ -118,7 +118,6 @@ def story_page_context(article: Article, request=None) -> dict:
         "history": history,
         "dateline_lead": public.wire_dateline(article.dateline),
         "place_urls": place_urls(article.dateline),
-        "was_updated": public.story_was_updated(article),
         "canonical_url": url,
         "json_ld": json_ld_script(news_article_json_ld(article, url, tags, history, request)),
         "day_url": (
@@ -198,8 +197,9 @@ class StoryList(PublishedArticleMixin, ListView):
         queryset = self.narrow(self.get_queryset())
         self.page = keyset_page(queryset, request.GET)
         self.object_list = self.page.object_list
-        response = self.render_to_response(self.get_context_data())
-        return set_last_modified(response, public.last_changed_of(self.object_list))
+        # No Last-Modified on a list: a withdrawal or a silent fix changes it without moving
+        # any story's time, so only the ETag (a digest of the page) can tell it is unchanged.
+        return self.render_to_response(self.get_context_data())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

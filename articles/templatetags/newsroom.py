@@ -10,12 +10,6 @@ register = template.Library()
 
 
 @register.filter
-def reader_time(value) -> str:
-    """ "May 25, 2016, 6:31 a.m. IST": in the newsroom's zone, with its abbreviation."""
-    return public.reader_time(value)
-
-
-@register.filter
 def iso_instant(value) -> str:
     return public.iso_instant(value)
 

@@ -46,12 +46,15 @@ def test_time_tag_pairs_the_instant_with_the_reader_time():
     assert html == '<time datetime="2016-05-25T01:01:00Z">May 25, 2016, 6:31 a.m. IST</time>'
 
 
-def test_filters_in_templates():
-    template = Template("{% load newsroom %}{{ t|reader_time }}|{{ t|iso_instant }}")
+def test_time_tag_in_templates():
+    template = Template("{% load newsroom %}{% time_tag t %}|{{ t|iso_instant }}")
 
     rendered = template.render(Context({"t": datetime(2016, 5, 25, 1, 1, tzinfo=UTC)}))
 
-    assert rendered == "May 25, 2016, 6:31 a.m. IST|2016-05-25T01:01:00Z"
+    assert rendered == (
+        '<time datetime="2016-05-25T01:01:00Z">May 25, 2016, 6:31 a.m. IST</time>'
+        "|2016-05-25T01:01:00Z"
+    )
 
 
 @pytest.mark.django_db
