@@ -8,6 +8,7 @@ silent fix moves neither.
 
 from django.conf import settings
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils.html import escape
 
 from . import public
@@ -28,7 +29,7 @@ def ninjs(article: Article, request=None) -> dict:
     public_versions = 1 + len(article.updates.all())
     item = {
         "standard": {"name": "ninjs", "version": "3.1", "schema": NINJS_SCHEMA},
-        "uri": public.absolute_url(f"/stories/{article.pk}/", request),
+        "uri": public.absolute_url(article.get_short_url(), request),
         "type": "text",
         "profile": "text-only",
         "version": str(public_versions),
@@ -49,7 +50,9 @@ def ninjs(article: Article, request=None) -> dict:
             {
                 "name": tag.name,
                 "literal": tag.slug,
-                "uri": public.absolute_url(f"/tags/{tag.slug}/", request),
+                "uri": public.absolute_url(
+                    reverse("articles:tag", kwargs={"slug": tag.slug}), request
+                ),
             }
             for tag in article.tags.all()
         ],

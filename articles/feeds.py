@@ -71,7 +71,7 @@ class LatestStoriesFeed(Feed):
         return public.absolute_url(item.get_absolute_url(), self.request)
 
     def item_guid(self, item):
-        return public.absolute_url(f"/stories/{item.pk}/", self.request)
+        return public.absolute_url(item.get_short_url(), self.request)
 
     item_guid_is_permalink = False
 

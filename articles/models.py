@@ -266,6 +266,10 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
+    def get_short_url(self) -> str:
+        """The address that outlives headline changes: feeds and the API use it as the id."""
+        return reverse("articles:short", kwargs={"pk": self.pk})
+
     @staticmethod
     def slug_for(headline: str) -> str:
         return slugify(headline, allow_unicode=True)[:255] or "story"
