@@ -16,7 +16,6 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .caching import pages_changed
@@ -264,7 +263,6 @@ class ImportResult(StrEnum):
 class ImportOutcome:
     legacy_id: str
     result: ImportResult
-    article_id: int
 
 
 class DatelineCache:
@@ -307,7 +305,8 @@ def store_legacy_records(
     with transaction.atomic():
         for chunk in _chunks_with_unique_ids(dumps):
             outcomes += _store_chunk(chunk, datelines)
-        if any(outcome.result in (ImportResult.NEW, ImportResult.UPDATED) for outcome in outcomes):
+        # New stories go in by COPY, which no signal sees; updates went through _write.
+        if any(outcome.result == ImportResult.NEW for outcome in outcomes):
             pages_changed()
     return outcomes
 
@@ -351,7 +350,7 @@ def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[
             "legacy_id", "pk", "legacy_story_digest", "version", "legacy_version", "status"
         )
     }
-    results: dict[str, tuple[ImportResult, int | None]] = {}
+    results: dict[str, ImportResult] = {}
     new_stories: list[dict] = []
     revisions: list[dict] = []
     for dump in chunk:
@@ -369,17 +368,17 @@ def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[
                 }
             )
         elif story.story_digest == fields["legacy_story_digest"]:
-            results[record.legacy_id] = (ImportResult.UNCHANGED, story.pk)
+            results[record.legacy_id] = ImportResult.UNCHANGED
         elif story.version != story.legacy_version or not _update_story(story, fields):
-            results[record.legacy_id] = (ImportResult.CONFLICT, story.pk)
+            results[record.legacy_id] = ImportResult.CONFLICT
         else:
-            results[record.legacy_id] = (ImportResult.UPDATED, story.pk)
+            results[record.legacy_id] = ImportResult.UPDATED
             revisions.append(_import_revision(story.pk, story.version + 1, story.status, fields))
     for story, pk in zip(new_stories, _insert(Article, new_stories), strict=True):
-        results[story["legacy_id"]] = (ImportResult.NEW, pk)
+        results[story["legacy_id"]] = ImportResult.NEW
         revisions.append(_import_revision(pk, 1, story["status"], story))
     _insert(Revision, revisions)
-    return [ImportOutcome(d.record.legacy_id, *results[d.record.legacy_id]) for d in chunk]
+    return [ImportOutcome(d.record.legacy_id, results[d.record.legacy_id]) for d in chunk]
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,14 +394,11 @@ class StoredStory:
 
 def _update_story(story: StoredStory, fields: dict) -> bool:
     """Write a later scrape over the story if nobody saved it meanwhile; False if they did."""
-    return bool(
-        Article.objects.filter(pk=story.pk, version=story.version).update(
-            **fields,
-            version=F("version") + 1,
-            legacy_version=F("version") + 1,
-            modified_at=timezone.now(),
-        )
-    )
+    try:
+        _write(Article(pk=story.pk), story.version, **fields, legacy_version=story.version + 1)
+    except StaleArticleError:
+        return False
+    return True
 
 
 def _import_revision(article_id: int, number: int, status: str, fields: dict) -> dict:

@@ -451,3 +451,15 @@ def test_skipped_and_rejected_files_do_not_split_batches(tmp_path, django_assert
 
     assert status == 2
     assert "20 files read: 0 new, 10 updated, 0 unchanged, 0 conflicts, 10 rejected." in out
+
+
+def test_a_later_scrape_shows_at_once_on_its_cached_page(client, tmp_path):
+    dump = write_dump(tmp_path / "a.txt", dump_text("First scrape"))
+    run_import(dump, "--quiet")
+    url = Article.objects.get().get_short_url()
+    assert "First scrape" in client.get(url, follow=True).text
+
+    dump.write_bytes(dump_text("Second scrape"))
+    run_import(dump, "--quiet")
+
+    assert "Second scrape" in client.get(url, follow=True).text
