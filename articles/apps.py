@@ -7,6 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
-        from .caching import connect_signals
+        from .site.invalidation import connect_signals
 
         connect_signals()

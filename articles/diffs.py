@@ -80,3 +80,24 @@ def paragraph_diff(old: str, new: str) -> SafeString:
             out.extend(f"<p><ins>{escape(p)}</ins></p>" for p in new_paras[b1:b2])
     # Every piece was escaped above.
     return mark_safe("".join(out))
+
+
+TEXT_FIELDS = [("headline", "Headline"), ("deck", "Deck"), ("body", "Body")]
+
+
+def field_diffs(before, after) -> list[dict]:
+    """Headline, deck and body of two versions (revisions or dicts), with their diffs."""
+
+    def get(source, name):
+        if source is None:
+            return ""
+        return source[name] if isinstance(source, dict) else getattr(source, name)
+
+    return [
+        {
+            "label": label,
+            "changed": get(before, name) != get(after, name),
+            "diff": word_diff(get(before, name), get(after, name)),
+        }
+        for name, label in TEXT_FIELDS
+    ]

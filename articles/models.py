@@ -21,6 +21,10 @@ _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+# Newest first, the id breaking ties: the order of every list, feed, page and search result.
+LATEST_FIRST = ("-published_at", "-id")
+
+
 def normalise_space(text: str) -> str:
     """Collapse every run of whitespace (NBSP and other Unicode spaces too) to one space."""
     return _WHITESPACE.sub(" ", text).strip()
@@ -144,7 +148,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def latest_first(self) -> "ArticleQuerySet":
         """Newest first, with the id as tie-breaker so keyset pagination is stable."""
-        return self.order_by("-published_at", "-id")
+        return self.order_by(*LATEST_FIRST)
 
     def with_listing_data(self) -> "ArticleQuerySet":
         """What a list of stories shows, fetched up front to avoid N+1 queries."""
@@ -179,6 +183,10 @@ class Article(models.Model):
         blank=True,
         help_text="First publication. A time in the future holds the story until then.",
     )
+    # Not Django's usual auto_now "updated_at": this is the newsroom's public "Updated" time,
+    # moved only by an update or a correction, and named as every format the site speaks names
+    # it (the dumps' `Updated:` line, the page's "Updated", ninjs and feeds). Bookkeeping of
+    # the row's last write is `modified_at`, which readers never see.
     updated_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -204,7 +212,7 @@ class Article(models.Model):
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
+    modified_at = models.DateTimeField(auto_now=True)  # the row's last write, of any kind
     version = models.PositiveIntegerField(
         default=1, help_text="Raised by every save; protects editors from overwriting each other."
     )
@@ -212,7 +220,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        ordering = list(LATEST_FIRST)
         constraints = [
             models.CheckConstraint(
                 condition=Q(updated_at__isnull=True)

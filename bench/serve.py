@@ -193,7 +193,7 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
 def pages() -> dict[str, str]:
     """The paths measured, found in the filled database."""
     from articles.models import Article, Tag
-    from articles.pagination import encode_cursor
+    from articles.site.pagination import encode_cursor
 
     published = Article.objects.published()
     story = published.filter(updated_at__isnull=False).latest_first()[500]

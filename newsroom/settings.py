@@ -12,8 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from articles.dump_sources import DEFAULT_MAX_ARCHIVE_BYTES, DEFAULT_MAX_FILE_BYTES
-from articles.legacy import DEFAULT_TIME_ZONES
+from articles.importer.format import DEFAULT_TIME_ZONES
+from articles.importer.sources import DEFAULT_MAX_ARCHIVE_BYTES, DEFAULT_MAX_FILE_BYTES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.site.context_processors.site",
             ],
         },
     },

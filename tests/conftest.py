@@ -4,7 +4,8 @@ import shutil
 import pytest
 from django.core.cache import cache
 
-from articles.caching import process_pages
+from articles.site.caching import process_pages
+from tests.helpers import member_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -68,3 +69,31 @@ def artefacts_dir():
     path = os.environ.get("TEST_ARTEFACTS_DIR", "test-artefacts")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+# Newsroom accounts in their groups, for the admin, workflow and service tests.
+@pytest.fixture(name="editor")
+def editor_fixture(db):
+    return member_of("Editors", "editor")
+
+
+@pytest.fixture(name="second_editor")
+def second_editor_fixture(db):
+    return member_of("Editors", "second-editor")
+
+
+@pytest.fixture(name="reporter")
+def reporter_fixture(db):
+    return member_of("Reporters", "reporter")
+
+
+@pytest.fixture(name="editor_client")
+def editor_client_fixture(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture(name="reporter_client")
+def reporter_client_fixture(client, reporter):
+    client.force_login(reporter)
+    return client

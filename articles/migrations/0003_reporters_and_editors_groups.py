@@ -1,7 +1,7 @@
 """The newsroom's two roles as auth groups.
 
 Reporters write drafts: they cannot publish, withdraw or edit a published story. Editors do
-everything on stories, datelines, tags and updates. The admin and `articles.services` check
+everything on stories, datelines, tags and updates. The admin and `articles.editorial.services` check
 these permissions on the server.
 """
 

@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles import services
+from articles.editorial import services
 from articles.models import Article
-from tests.articles.roles import member_of
 from tests.factories import DatelineFactory, TagFactory
+from tests.helpers import member_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,53 +7,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.dump_sources import (
-    DumpFile,
-    Limits,
-    ParsedDump,
-    count_dumps,
-    iter_dumps,
-    parse_dumps,
-)
-from articles.legacy import RejectedDump, legacy_id_for
-from articles.services import (
-    DatelineCache,
-    ImportResult,
-    imported_file_digests,
-    store_legacy_records,
-)
+from articles.importer.run import FileResult, import_dumps
+from articles.importer.sources import DumpFile, Limits, count_dumps, iter_dumps
 
 PLAIN_PROGRESS_EVERY = 5_000
 # Exit status when the run finished but some files were rejected (1 means it could not run).
 EXIT_REJECTED = 2
-
-
-@dataclass(frozen=True, slots=True)
-class FileResult:
-    dump: ParsedDump
-    result: str  # "read" in a dry run, an ImportResult value, or "rejected"
-
-    def as_json(self) -> dict:
-        """The dry run's reading of the file (FORMAT.md)."""
-        if self.dump.record:
-            return self.dump.record.as_json()
-        return RejectedDump(self.dump.error).as_json(self.dump.name)
-
-    def report_line(self) -> dict:
-        line = {"file": self.dump.path, "result": self.result}
-        if self.dump.error:
-            line["error"] = self.dump.error
-        else:
-            line["legacy_id"] = legacy_id_for(self.dump.name)
-            if self.dump.record and self.dump.record.warnings:
-                line["warnings"] = list(self.dump.record.warnings)
-        return line
 
 
 class Command(BaseCommand):
@@ -78,7 +42,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=min(os.cpu_count() or 1, 4),
-            help="Processes that parse while the database is written (default: one per core).",
+            help="Processes that parse while the database is written (one per core, at most 4).",
         )
         parser.add_argument(
             "--max-file-size",
@@ -105,7 +69,12 @@ class Command(BaseCommand):
         counts: Counter[str] = Counter()
         noted: list[FileResult] = []
         with self._open_report(options["report"]) as report:
-            for outcome in self._results(dumps, options):
+            for outcome in import_dumps(
+                dumps,
+                dry_run=options["dry_run"],
+                workers=options["workers"],
+                batch_size=options["batch_size"],
+            ):
                 counts[outcome.result] += 1
                 if outcome.result in {"rejected", "conflict"}:
                     noted.append(outcome)
@@ -129,47 +98,6 @@ class Command(BaseCommand):
             return open(path, "w", encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"cannot write the report {path}: {exc.strerror}") from exc
-
-    def _results(self, dumps: Iterator[DumpFile], options) -> Iterator[FileResult]:
-        """One result per file, in input order, storing each batch in its own transaction.
-
-        Rejected and skipped files wait with the batch they arrived in, so that a run mixing
-        them with stories to store still writes full batches; at most ten batches' worth wait,
-        so memory stays bounded on a re-run where nearly every file is skipped.
-        """
-        dry_run = options["dry_run"]
-        parsed = parse_dumps(
-            dumps,
-            settings.LEGACY_DUMP_TIME_ZONES,
-            workers=options["workers"],
-            imported_digests=None if dry_run else imported_file_digests,
-        )
-        datelines = DatelineCache()
-        pending: list[ParsedDump] = []
-        to_store = 0
-        for dump in parsed:
-            pending.append(dump)
-            to_store += dump.record is not None
-            if to_store >= options["batch_size"] or len(pending) >= 10 * options["batch_size"]:
-                yield from self._store(pending, datelines, dry_run)
-                pending, to_store = [], 0
-        yield from self._store(pending, datelines, dry_run)
-
-    @staticmethod
-    def _store(pending: list[ParsedDump], datelines, dry_run: bool) -> Iterator[FileResult]:
-        """Store the parsed stories among `pending`; a result for every file, in order."""
-        batch = [dump for dump in pending if dump.record]
-        if dry_run:
-            stored = iter(["read"] * len(batch))
-        else:
-            stored = (outcome.result.value for outcome in store_legacy_records(batch, datelines))
-        for dump in pending:
-            if dump.record:
-                yield FileResult(dump, next(stored))
-            elif dump.error:
-                yield FileResult(dump, "rejected")
-            else:
-                yield FileResult(dump, ImportResult.UNCHANGED.value)
 
     def _with_progress(self, dumps: Iterator[DumpFile], options) -> Iterator[DumpFile]:
         if options["quiet"] or options["jsonl"]:

@@ -1,0 +1,301 @@
+"""Where legacy dumps come from: files, folders and archives, read safely and lazily.
+
+No database and no Django here. Each source yields `DumpFile`s one at a time so that memory
+does not grow with the size of the archive. The input is untrusted: files over a size limit are
+refused, links are never followed, archive members with absolute or parent-relative names are
+refused, and an archive that expands beyond a total size is stopped (zip bombs).
+"""
+
+import hashlib
+import multiprocessing
+import os
+import stat
+import tarfile
+import threading
+import time
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from itertools import islice
+from pathlib import Path, PurePosixPath
+
+from .format import LegacyRecord, RejectedDump, legacy_id_for, parse_dump, story_digest
+
+DEFAULT_MAX_FILE_BYTES = 1024 * 1024
+DEFAULT_MAX_ARCHIVE_BYTES = 4 * 1024**3
+
+
+@dataclass(frozen=True, slots=True)
+class DumpFile:
+    """One dump to read: its bytes, or the reason it could not be read."""
+
+    path: str  # where it came from, for reports: "dumps/2016/000_x.txt", "a.zip:000_x.txt"
+    data: bytes | None = None
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.path.rpartition(":")[2]).name
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES
+
+
+def is_archive(path: str | Path) -> bool:
+    name = str(path).lower()
+    return name.endswith((".zip", ".tar.gz", ".tgz"))
+
+
+def iter_dumps(paths: list[str | Path], limits: Limits = Limits()) -> Iterator[DumpFile]:
+    """Every dump under the given paths: each path in the order given, its contents by name."""
+    for given in paths:
+        path = Path(given)
+        try:
+            # A path the operator names is followed even when it is a link: that is their choice.
+            mode = path.stat().st_mode
+        except OSError as exc:
+            yield DumpFile(str(path), error=f"cannot read: {exc.strerror.lower()}")
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _iter_folder(path, limits)
+        elif not stat.S_ISREG(mode):
+            yield DumpFile(str(path), error="not a regular file")
+        elif is_archive(path):
+            yield from _iter_archive(path, limits)
+        else:
+            yield _read_file(path, path.name, limits)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDump:
+    """What reading one dump gave: a record, a rejection, or neither when it was skipped."""
+
+    path: str
+    name: str
+    file_digest: str = ""  # SHA-256 of the file's bytes
+    record: LegacyRecord | None = None
+    story_digest: str = ""  # legacy.story_digest of the record, computed by the worker
+    error: str | None = None
+
+    @property
+    def skipped(self) -> bool:
+        """The bytes are the ones imported last time, so the file was not parsed again."""
+        return self.record is None and self.error is None
+
+
+def parse_dumps(
+    dumps: Iterable[DumpFile],
+    zones: Mapping[str, str],
+    workers: int = 1,
+    imported_digests: Callable[[list[str]], Mapping[str, str]] | None = None,
+    chunk_size: int = 200,
+) -> Iterator[ParsedDump]:
+    """Each dump parsed, in input order.
+
+    `imported_digests` maps legacy ids to the digest of the bytes last imported for them; a dump
+    with the same bytes is skipped unparsed, which is what makes a re-run of an archive fast.
+
+    With more than one worker, parsing runs in that many processes while the caller stores what
+    is already parsed. At most two chunks per worker are in flight, so memory stays bounded
+    however long the input.
+    """
+    dumps, zones = iter(dumps), dict(zones)
+    lookup = imported_digests or (lambda ids: {})
+    chunks = (
+        (chunk, dict(lookup([legacy_id_for(dump.name) for dump in chunk])))
+        for chunk in iter(lambda: list(islice(dumps, chunk_size)), [])
+    )
+    if workers <= 1:
+        for chunk, known in chunks:
+            yield from _parse_chunk(chunk, zones, known)
+        return
+    # Spawned, not forked, so that no worker holds a copy of the caller's database connection.
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
+        in_flight = deque()
+        for chunk, known in chunks:
+            in_flight.append(pool.submit(_parse_chunk, chunk, zones, known))
+            if len(in_flight) >= 2 * workers:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Make a worker end when its parent dies, even by kill -9, rather than wait forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _parse_chunk(
+    dumps: list[DumpFile], zones: Mapping[str, str], known: Mapping[str, str]
+) -> list[ParsedDump]:
+    parsed = []
+    for dump in dumps:
+        digest = hashlib.sha256(dump.data).hexdigest() if dump.data is not None else ""
+        result = ParsedDump(dump.path, dump.name, digest, error=dump.error)
+        if dump.error is None and known.get(legacy_id_for(dump.name)) != digest:
+            try:
+                record = parse_dump(dump.data, dump.name, zones)
+                result = replace(result, record=record, story_digest=story_digest(record))
+            except RejectedDump as exc:
+                result = replace(result, error=str(exc))
+        parsed.append(result)
+    return parsed
+
+
+def count_dumps(paths: list[str | Path]) -> int | None:
+    """How many dumps `iter_dumps` will yield, when that is cheap to know (for a progress bar)."""
+    total = 0
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            total += sum(1 for _ in _walk(path, path))
+        elif str(path).lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    total += sum(1 for name in archive.namelist() if name.lower().endswith(".txt"))
+            except (OSError, zipfile.BadZipFile):
+                total += 1
+        elif is_archive(path):
+            return None  # a compressed tar must be read to the end to be counted
+        else:
+            total += 1
+    return total
+
+
+def _walk(root: Path, folder: Path) -> Iterator[tuple[str, os.DirEntry | None, str | None]]:
+    """(shown path, entry, error) for every `*.txt` under `folder`, by name; links not followed."""
+    shown_folder = f"{root.name}/{folder.relative_to(root).as_posix()}".rstrip("/.")
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        yield shown_folder, None, f"cannot read folder: {exc.strerror.lower()}"
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(root, Path(entry.path))
+        elif entry.name.lower().endswith(".txt"):
+            yield f"{shown_folder}/{entry.name}", entry, None
+
+
+def _iter_folder(root: Path, limits: Limits) -> Iterator[DumpFile]:
+    for shown, entry, error in _walk(root, root):
+        if error is not None:
+            yield DumpFile(shown, error=error)
+        elif entry.is_symlink():
+            yield DumpFile(shown, error="symbolic link: not followed")
+        elif not entry.is_file(follow_symlinks=False):
+            yield DumpFile(shown, error="not a regular file")
+        else:
+            yield _read_file(Path(entry.path), shown, limits)
+
+
+def _read_file(path: Path, shown: str, limits: Limits) -> DumpFile:
+    try:
+        with path.open("rb") as file:
+            data = file.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        return DumpFile(shown, error=f"cannot read: {exc.strerror.lower()}")
+    return _within_limit(shown, data, limits)
+
+
+def _within_limit(shown: str, data: bytes, limits: Limits) -> DumpFile:
+    return _too_large(shown, limits) if len(data) > limits.max_file_bytes else DumpFile(shown, data)
+
+
+def _too_large(shown: str, limits: Limits) -> DumpFile:
+    return DumpFile(
+        shown, error=f"larger than the limit of {limits.max_file_bytes:,} bytes per file"
+    )
+
+
+def _unsafe_member_name(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return name.startswith(("/", "\\")) or ".." in parts or (bool(parts) and ":" in parts[0])
+
+
+def _iter_archive(path: Path, limits: Limits) -> Iterator[DumpFile]:
+    reader = _iter_zip if str(path).lower().endswith(".zip") else _iter_tar
+    try:
+        yield from reader(path, limits)
+    except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as exc:
+        yield DumpFile(path.name, error=f"unreadable archive: {exc}")
+
+
+def _iter_zip(path: Path, limits: Limits) -> Iterator[DumpFile]:
+    with zipfile.ZipFile(path) as archive:
+        expanded = 0
+        for info in sorted(archive.infolist(), key=lambda info: info.filename):
+            shown = f"{path.name}:{info.filename}"
+            if info.is_dir():
+                continue
+            if _unsafe_member_name(info.filename):
+                yield DumpFile(shown, error="unsafe path in archive: not read")
+                continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                yield DumpFile(shown, error="link in archive: not followed")
+                continue
+            if not info.filename.lower().endswith(".txt"):
+                continue
+            if info.file_size > limits.max_file_bytes:
+                yield _too_large(shown, limits)
+                continue
+            with archive.open(info) as member:
+                # Read one byte past the limit: the declared size in a crafted zip may lie.
+                data = member.read(limits.max_file_bytes + 1)
+            expanded += len(data)
+            if expanded > limits.max_archive_bytes:
+                yield _archive_too_large(path, limits)
+                return
+            yield _within_limit(shown, data, limits)
+
+
+def _iter_tar(path: Path, limits: Limits) -> Iterator[DumpFile]:
+    # Stream mode reads the archive once from start to end and never seeks or holds it whole.
+    with tarfile.open(path, mode="r|*") as archive:
+        expanded = 0
+        for member in archive:
+            shown = f"{path.name}:{member.name}"
+            expanded += member.size
+            if expanded > limits.max_archive_bytes:
+                yield _archive_too_large(path, limits)
+                return
+            if member.isdir():
+                continue
+            if _unsafe_member_name(member.name):
+                yield DumpFile(shown, error="unsafe path in archive: not read")
+            elif member.issym() or member.islnk():
+                yield DumpFile(shown, error="link in archive: not followed")
+            elif not member.isfile():
+                yield DumpFile(shown, error="not a regular file")
+            elif not member.name.lower().endswith(".txt"):
+                continue
+            elif member.size > limits.max_file_bytes:
+                yield _too_large(shown, limits)
+            else:
+                yield _within_limit(shown, archive.extractfile(member).read(), limits)
+
+
+def _archive_too_large(path: Path, limits: Limits) -> DumpFile:
+    return DumpFile(
+        path.name,
+        error=(
+            f"archive expands beyond the limit of {limits.max_archive_bytes:,} bytes: "
+            "stopped reading it"
+        ),
+    )

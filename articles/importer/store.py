@@ -1,0 +1,181 @@
+"""Storing parsed dumps: each one new, updated, unchanged, or a conflict with an editor.
+
+Updates go through the editorial layer's optimistic write, so an editor saving at the same
+moment is never overwritten; new stories go in by COPY (`copy.py`).
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import transaction
+
+from ..editorial.services import StaleArticleError, write_version
+from ..editorial.signals import articles_changed
+from ..models import Article, Dateline, Revision, normalise_space
+from .copy import insert_rows
+from .format import LegacyRecord
+from .sources import ParsedDump
+
+
+class ImportResult(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    legacy_id: str
+    result: ImportResult
+
+
+class DatelineCache:
+    """Dateline ids by place for one import run: an archive names few places many times."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str, str], int] = {}
+
+    def id_for(self, record: LegacyRecord) -> int | None:
+        if record.dateline is None:
+            return None
+        place = (record.dateline.country, record.dateline.region or "", record.dateline.city or "")
+        key = tuple(normalise_space(part).casefold() for part in place)
+        if key not in self._ids:
+            self._ids[key] = Dateline.objects.get_or_create_place(*place)[0].pk
+        return self._ids[key]
+
+
+def imported_file_digests(legacy_ids: list[str]) -> dict[str, str]:
+    """The digest of the dump last imported for each of these stories, by legacy id."""
+    stored = Article.objects.filter(legacy_id__in=legacy_ids).order_by()
+    return dict(stored.values_list("legacy_id", "legacy_file_digest"))
+
+
+def store_legacy_records(
+    dumps: Sequence[ParsedDump], datelines: DatelineCache | None = None
+) -> list[ImportOutcome]:
+    """Store parsed dumps in one transaction.
+
+    A new legacy id becomes a published story. A known one whose content changed updates its
+    story, unless an editor has saved the story since the last import: then the editor's
+    version stays and the outcome is a conflict. The update itself is optimistic on the
+    story's version, so an editor saving at the same moment is never overwritten either.
+    Every stored text is kept as a revision.
+    """
+    if not dumps:
+        return []
+    datelines = datelines or DatelineCache()
+    outcomes = []
+    with transaction.atomic():
+        for chunk in _chunks_with_unique_ids(dumps):
+            outcomes += _store_chunk(chunk, datelines)
+        # New stories go in by COPY, which no signal sees; updates went through write_version.
+        if any(outcome.result == ImportResult.NEW for outcome in outcomes):
+            articles_changed.send(sender=Article, article_ids=[])
+    return outcomes
+
+
+def _chunks_with_unique_ids(dumps: Sequence[ParsedDump]) -> Iterator[Sequence[ParsedDump]]:
+    """Split where a legacy id repeats, so a later scrape in the same batch updates the first."""
+    start, seen = 0, set()
+    for index, dump in enumerate(dumps):
+        if dump.record.legacy_id in seen:
+            yield dumps[start:index]
+            start, seen = index, set()
+        seen.add(dump.record.legacy_id)
+    yield dumps[start:]
+
+
+def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
+    record = dump.record
+    return {
+        "headline": record.headline,
+        "slug": Article.slug_for(record.headline),
+        "deck": record.deck or "",
+        "body": "\n\n".join(record.body),
+        "dateline_id": datelines.id_for(record),
+        "published_at": record.published_at,
+        "updated_at": record.updated_at,
+        "retrieved_at": record.retrieved_at,
+        "source_file": dump.path[-255:],
+        "legacy_story_digest": dump.story_digest,
+        "legacy_file_digest": dump.file_digest,
+    }
+
+
+def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[ImportOutcome]:
+    stored = {
+        legacy_id: StoredStory(pk, story_digest, version, legacy_version, status)
+        for legacy_id, pk, story_digest, version, legacy_version, status in Article.objects.filter(
+            legacy_id__in=[dump.record.legacy_id for dump in chunk]
+        )
+        .order_by()
+        .values_list(
+            "legacy_id", "pk", "legacy_story_digest", "version", "legacy_version", "status"
+        )
+    }
+    results: dict[str, ImportResult] = {}
+    new_stories: list[dict] = []
+    revisions: list[dict] = []
+    for dump in chunk:
+        record = dump.record
+        fields = _story_fields(dump, datelines)
+        story = stored.get(record.legacy_id)
+        if story is None:
+            new_stories.append(
+                {
+                    **fields,
+                    "legacy_id": record.legacy_id,
+                    "status": Article.Status.PUBLISHED,
+                    "version": 1,
+                    "legacy_version": 1,
+                }
+            )
+        elif story.story_digest == fields["legacy_story_digest"]:
+            results[record.legacy_id] = ImportResult.UNCHANGED
+        elif story.version != story.legacy_version or not _update_story(story, fields):
+            results[record.legacy_id] = ImportResult.CONFLICT
+        else:
+            results[record.legacy_id] = ImportResult.UPDATED
+            revisions.append(_import_revision(story.pk, story.version + 1, story.status, fields))
+    for story, pk in zip(new_stories, insert_rows(Article, new_stories), strict=True):
+        results[story["legacy_id"]] = ImportResult.NEW
+        revisions.append(_import_revision(pk, 1, story["status"], story))
+    insert_rows(Revision, revisions)
+    return [ImportOutcome(d.record.legacy_id, results[d.record.legacy_id]) for d in chunk]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStory:
+    """What the importer needs to know of a story it stored before."""
+
+    pk: int
+    story_digest: str
+    version: int
+    legacy_version: int | None
+    status: str
+
+
+def _update_story(story: StoredStory, fields: dict) -> bool:
+    """Write a later scrape over the story if nobody saved it meanwhile; False if they did."""
+    try:
+        write_version(
+            Article(pk=story.pk), story.version, **fields, legacy_version=story.version + 1
+        )
+    except StaleArticleError:
+        return False
+    return True
+
+
+def _import_revision(article_id: int, number: int, status: str, fields: dict) -> dict:
+    return {
+        "article_id": article_id,
+        "number": number,
+        "headline": fields["headline"],
+        "deck": fields["deck"],
+        "body": fields["body"],
+        "kind": Revision.Kind.IMPORT,
+        "is_public": status == Article.Status.PUBLISHED,
+    }

@@ -1,0 +1,136 @@
+"""RSS 2.0 and Atom feeds for the whole site, each tag and each dateline.
+
+Items are the newest published stories; an item's `updated` (Atom) is the story's one
+"last changed" time, so a silent fix does not move it. Links are absolute from SITE_URL or
+the request, never from django.contrib.sites.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from ..models import Article, Tag
+from . import formatting
+from .caching import public_page
+from .pages import datelines_for_place
+
+FEED_LENGTH = 30
+
+
+def feed_view(feed_class):
+    """A view making a new feed object per request (feeds keep the request on `self`)."""
+
+    @public_page("CACHE_LIST_SECONDS")
+    def view(request, *args, **kwargs):
+        return feed_class()(request, *args, **kwargs)
+
+    return view
+
+
+class LatestStoriesFeed(Feed):
+    """RSS for the whole site; subclasses narrow it to a tag or a place."""
+
+    description_template = None
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self, obj=None):
+        return settings.SITE_NAME if obj is None else f"{obj} · {settings.SITE_NAME}"
+
+    def description(self, obj=None):
+        return f"The latest stories from {settings.SITE_NAME}."
+
+    def page_path(self, obj) -> str:
+        return reverse("articles:latest")
+
+    def link(self, obj=None):
+        return formatting.absolute_url(self.page_path(obj), self.request)
+
+    def feed_url(self, obj=None):
+        return formatting.absolute_url(self.request.path, self.request)
+
+    def narrow(self, queryset, obj):
+        return queryset
+
+    def items(self, obj=None):
+        queryset = Article.objects.published().with_listing_data()
+        return self.narrow(queryset, obj).latest_first()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        dateline = formatting.wire_dateline(item.dateline)
+        return f"{dateline} — {item.deck}" if dateline and item.deck else item.deck
+
+    def item_link(self, item):
+        return formatting.absolute_url(item.get_absolute_url(), self.request)
+
+    def item_guid(self, item):
+        return formatting.absolute_url(item.get_short_url(), self.request)
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item):
+        return item.byline or None
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_changed_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class LatestStoriesAtomFeed(LatestStoriesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestStoriesFeed.description
+
+
+class TagFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag.objects.public(), slug=slug)
+
+    def page_path(self, obj):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def narrow(self, queryset, obj):
+        return queryset.filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestStoriesFeed.description
+
+
+class Place:
+    def __init__(self, kwargs: dict):
+        self.kwargs = kwargs
+        self.datelines = datelines_for_place(kwargs["country"], kwargs.get("city"))
+
+    def __str__(self) -> str:
+        first = self.datelines[0]
+        return f"{first.city}, {first.country}" if "city" in self.kwargs else first.country
+
+
+class PlaceFeed(LatestStoriesFeed):
+    def get_object(self, request, **kwargs):
+        return Place(kwargs)
+
+    def page_path(self, obj):
+        name = "articles:city" if "city" in obj.kwargs else "articles:country"
+        return reverse(name, kwargs=obj.kwargs)
+
+    def narrow(self, queryset, obj):
+        return queryset.filter(dateline__in=obj.datelines)
+
+
+class PlaceAtomFeed(PlaceFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestStoriesFeed.description

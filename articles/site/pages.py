@@ -1,0 +1,73 @@
+"""What a public page needs beside its query: the story page's context, place and day addresses.
+
+Library code for the views, the feeds and the editors' preview, so that a preview renders
+exactly what readers get and every surface builds the same addresses.
+"""
+
+from datetime import date
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..models import Article, Dateline
+from . import formatting
+from .history import change_history
+from .structured_data import json_ld_script, news_article_json_ld
+
+
+def story_page_context(article: Article, request=None) -> dict:
+    """Everything `articles/article_detail.html` needs beside `article` (two queries).
+
+    The public story view and the editors' preview both call this, so a preview is rendered
+    exactly as readers will see the story.
+    """
+    tags = list(article.tags.all())
+    history = change_history(article)
+    url = formatting.absolute_url(article.get_absolute_url(), request)
+    return {
+        "article": article,
+        "tags": tags,
+        "history": history,
+        "dateline_lead": formatting.wire_dateline(article.dateline),
+        "place_urls": place_urls(article.dateline),
+        "canonical_url": url,
+        "json_ld": json_ld_script(news_article_json_ld(article, url, tags, history, request)),
+        "day_url": (
+            day_url(timezone.localdate(article.published_at)) if article.published_at else ""
+        ),
+    }
+
+
+def place_urls(dateline: Dateline | None) -> dict[str, str]:
+    if dateline is None:
+        return {}
+    country = slugify(dateline.country, allow_unicode=True)
+    urls = {"country": reverse("articles:country", kwargs={"country": country})}
+    if dateline.city:
+        urls["city"] = reverse(
+            "articles:city",
+            kwargs={"country": country, "city": slugify(dateline.city, allow_unicode=True)},
+        )
+    return urls
+
+
+def datelines_for_place(country_slug: str, city_slug: str | None = None) -> list[Dateline]:
+    """The datelines a place URL names (one query; the list of places is small)."""
+    places = [
+        dateline
+        for dateline in Dateline.objects.public()
+        if slugify(dateline.country, allow_unicode=True) == country_slug
+        and (city_slug is None or slugify(dateline.city, allow_unicode=True) == city_slug)
+    ]
+    if not places:
+        raise Http404("No such place.")
+    return places
+
+
+def day_url(day: date) -> str:
+    return reverse(
+        "articles:day",
+        kwargs={"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"},
+    )

@@ -1,0 +1,220 @@
+"""The public site: story pages and lists of stories.
+
+Every view starts from `Article.objects.published()` (through `PublishedArticleMixin`), so
+drafts, scheduled and withdrawn stories never show, whatever the URL. Pages are the same for
+every reader and cached by `public_page` (shared cache, ETag, Last-Modified, Cache-Control).
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+from django.views.generic import DetailView, ListView
+
+from ..models import Article, Tag
+from . import formatting
+from .caching import public_page
+from .filters import ArticleFilter
+from .pages import datelines_for_place, day_url, story_page_context
+from .pagination import PAGE_SIZE, keyset_page
+from .search import CANDIDATES, search
+
+
+def set_last_modified(response, moment: datetime | None):
+    if moment is not None:
+        response["Last-Modified"] = http_date(moment.timestamp())
+    return response
+
+
+class PublishedArticleMixin:
+    """Every public view starts from `published()`, the one rule for what readers see."""
+
+    def get_queryset(self):
+        return Article.objects.published()
+
+
+@method_decorator(public_page("CACHE_STORY_SECONDS"), name="dispatch")
+class ArticleDetail(PublishedArticleMixin, DetailView):
+    """A story at /stories/<id>/<slug>/; /stories/<id>/ or an old slug redirects there.
+
+    A withdrawn story answers 410 Gone with the newsroom's notice.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("dateline")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            withdrawn = Article.objects.withdrawn().filter(
+                pk=kwargs["pk"], published_at__lte=timezone.now()
+            )
+            notice = withdrawn.values_list("withdrawal_reason", flat=True).first()
+            if notice is None:
+                raise
+            return TemplateResponse(
+                request, "articles/article_withdrawn.html", {"notice": notice}, status=410
+            )
+        if kwargs.get("slug") != self.object.slug:
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        response = self.render_to_response(story_page_context(self.object, request))
+        return set_last_modified(response, self.object.last_changed_at)
+
+
+class ArticleList(PublishedArticleMixin, ListView):
+    """A newest-first list of published stories, a keyset page at a time."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "article_list"
+    heading = "Latest news"
+    filterset = None
+
+    def get_queryset(self):
+        # A summary shows its dateline but no tags: prefetching them cost a fifth of the page.
+        return super().get_queryset().select_related("dateline")
+
+    def narrow(self, queryset):
+        return queryset
+
+    def get_feeds(self) -> list[tuple[str, str]]:
+        return []
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.narrow(self.get_queryset())
+        self.page = keyset_page(queryset, request.GET)
+        self.object_list = self.page.object_list
+        # No Last-Modified on a list: a withdrawal or a silent fix changes it without moving
+        # any story's time, so only the ETag (a digest of the page) can tell it is unchanged.
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page=self.page,
+            heading=self.heading,
+            filter=self.filterset,
+            feeds=self.get_feeds(),
+            canonical_url=formatting.absolute_url(self.request.path, self.request),
+        )
+        return context
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class LatestArticleList(ArticleList):
+    def narrow(self, queryset):
+        self.filterset = ArticleFilter(self.request.GET, queryset=queryset)
+        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
+
+    def get_feeds(self):
+        return [("RSS", reverse("articles:feed-rss")), ("Atom", reverse("articles:feed-atom"))]
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class TagArticleList(ArticleList):
+    def narrow(self, queryset):
+        self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
+        self.heading = self.tag.name
+        return queryset.filter(tags=self.tag)
+
+    def get_feeds(self):
+        slug = self.tag.slug
+        return [
+            ("RSS", reverse("articles:tag-feed-rss", kwargs={"slug": slug})),
+            ("Atom", reverse("articles:tag-feed-atom", kwargs={"slug": slug})),
+        ]
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class PlaceArticleList(ArticleList):
+    """Stories from a country (/places/india/) or a city in it (/places/india/mumbai/)."""
+
+    def narrow(self, queryset):
+        self.places = datelines_for_place(self.kwargs["country"], self.kwargs.get("city"))
+        first = self.places[0]
+        self.heading = (
+            f"{first.city}, {first.country}" if self.kwargs.get("city") else first.country
+        )
+        return queryset.filter(dateline__in=self.places)
+
+    def get_feeds(self):
+        kwargs = {"country": self.kwargs["country"]}
+        if self.kwargs.get("city"):
+            kwargs["city"] = self.kwargs["city"]
+            names = ("city-feed-rss", "city-feed-atom")
+        else:
+            names = ("country-feed-rss", "country-feed-atom")
+        return [
+            ("RSS", reverse(f"articles:{names[0]}", kwargs=kwargs)),
+            ("Atom", reverse(f"articles:{names[1]}", kwargs=kwargs)),
+        ]
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class DayArchive(ArticleList):
+    """The stories first published on one day in the newsroom's time zone."""
+
+    def narrow(self, queryset):
+        try:
+            self.day = date(int(self.kwargs["year"]), int(self.kwargs["month"]), self.day_number)
+            start = formatting.day_start(self.day)
+            end = formatting.day_start(self.day + timedelta(days=1))
+        except (ValueError, OverflowError):
+            raise Http404("No such day.") from None
+        self.heading = self.day.strftime("%B %-d, %Y")
+        return queryset.filter(published_at__gte=start, published_at__lt=end)
+
+    @property
+    def day_number(self) -> int:
+        return int(self.kwargs["day"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["previous_day_url"] = day_url(self.day - timedelta(days=1))
+        if self.day < timezone.localdate():
+            context["next_day_url"] = day_url(self.day + timedelta(days=1))
+        return context
+
+
+@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+class SearchResults(ArticleList):
+    """Search, best match first: a page number walks the bounded set of ranked candidates."""
+
+    template_name = "articles/search.html"
+    heading = "Search"
+
+    def get(self, request, *args, **kwargs):
+        self.terms = request.GET.get("q", "").strip()
+        queryset = self.get_queryset()
+        self.filterset = ArticleFilter(request.GET, queryset=queryset)
+        narrowed = self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        try:
+            number = max(1, min(int(request.GET.get("page", 1)), CANDIDATES // PAGE_SIZE))
+        except ValueError:
+            number = 1
+        start = (number - 1) * PAGE_SIZE
+        rows = list(search(narrowed, self.terms)[start : start + PAGE_SIZE + 1])
+        self.object_list = rows[:PAGE_SIZE]
+        query = request.GET.copy()
+        query.pop("page", None)
+        self.pages = {
+            "number": number,
+            "previous": f"?{query.urlencode()}&page={number - 1}" if number > 1 else None,
+            "next": (
+                f"?{query.urlencode()}&page={number + 1}"
+                if len(rows) > PAGE_SIZE and number < CANDIDATES // PAGE_SIZE
+                else None
+            ),
+        }
+        self.page = None
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(terms=self.terms, pages=self.pages)
+        return context

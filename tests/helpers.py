@@ -1,0 +1,25 @@
+"""Plain helpers shared by test modules; fixtures live in conftest.py."""
+
+import importlib
+from pathlib import Path
+
+from django.contrib.auth.models import Group, Permission
+
+import articles.migrations
+from tests.factories import UserFactory
+
+
+def ensure_groups() -> None:
+    """The groups come from a data migration; a transactional test's flush removes them."""
+    folder = Path(articles.migrations.__file__).parent
+    path = next(folder.glob("*_reporters_and_editors_groups.py"))
+    migration = importlib.import_module(f"articles.migrations.{path.stem}")
+    migration.set_up_groups(Group, Permission)
+
+
+def member_of(group_name: str, username: str):
+    if not Group.objects.filter(name=group_name).exists():
+        ensure_groups()
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

@@ -1,0 +1,227 @@
+"""Reading dumps from files, folders and archives: pure, no database."""
+
+import hashlib
+import io
+import os
+import tarfile
+import zipfile
+
+import pytest
+
+from articles.importer.format import DEFAULT_TIME_ZONES
+from articles.importer.sources import Limits, count_dumps, iter_dumps, parse_dumps
+
+
+def write(path, data=b"story"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def read_all(*paths, limits=None):
+    dumps = iter_dumps(list(paths), limits or Limits())
+    return [(dump.path, dump.data, dump.error) for dump in dumps]
+
+
+def test_folder_yields_every_txt_recursively_by_name(tmp_path):
+    root = tmp_path / "dumps"
+    write(root / "b.txt", b"B")
+    write(root / "a" / "z.txt", b"AZ")
+    write(root / "a" / "notes.md", b"ignored")
+    write(root / "C.TXT", b"C")
+
+    assert read_all(root) == [
+        ("dumps/C.TXT", b"C", None),
+        ("dumps/a/z.txt", b"AZ", None),
+        ("dumps/b.txt", b"B", None),
+    ]
+    assert count_dumps([root]) == 3
+
+
+def test_a_named_file_is_read_whatever_its_extension(tmp_path):
+    assert read_all(write(tmp_path / "dump.dat", b"x")) == [("dump.dat", b"x", None)]
+
+
+def test_links_inside_a_folder_are_not_followed(tmp_path):
+    secret = write(tmp_path / "outside" / "secret.txt", b"not yours")
+    root = tmp_path / "dumps"
+    write(root / "real.txt")
+    (root / "link.txt").symlink_to(secret)
+    (root / "linked-folder").symlink_to(secret.parent, target_is_directory=True)
+
+    assert read_all(root) == [
+        ("dumps/link.txt", None, "symbolic link: not followed"),
+        ("dumps/real.txt", b"story", None),
+    ]
+
+
+def test_file_over_the_size_limit_is_refused_unread(tmp_path):
+    big = write(tmp_path / "big.txt", b"x" * 101)
+    small = write(tmp_path / "small.txt", b"x" * 100)
+
+    assert read_all(big, small, limits=Limits(max_file_bytes=100)) == [
+        ("big.txt", None, "larger than the limit of 100 bytes per file"),
+        ("small.txt", b"x" * 100, None),
+    ]
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    assert read_all(tmp_path / "nowhere.txt") == [
+        (str(tmp_path / "nowhere.txt"), None, "cannot read: no such file or directory")
+    ]
+
+
+def test_special_file_is_refused_without_reading_it(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+
+    assert read_all(fifo) == [(str(fifo), None, "not a regular file")]
+    assert read_all(tmp_path) == [(f"{tmp_path.name}/pipe.txt", None, "not a regular file")]
+
+
+def make_zip(path, members):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def make_tar(path, members, links=()):
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        for name, target in links:
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            archive.addfile(info)
+    return path
+
+
+@pytest.mark.parametrize("maker", [make_zip, make_tar])
+def test_archive_members_are_read_and_unsafe_names_refused(tmp_path, maker):
+    suffix = ".zip" if maker is make_zip else ".tar.gz"
+    archive = maker(
+        tmp_path / f"dumps{suffix}",
+        {"2016/b.txt": b"B", "a.txt": b"A", "../escape.txt": b"E", "/abs.txt": b"X", "x.md": b"M"},
+    )
+
+    results = sorted(read_all(archive))
+
+    name = archive.name
+    assert results == sorted(
+        [
+            (f"{name}:2016/b.txt", b"B", None),
+            (f"{name}:a.txt", b"A", None),
+            (f"{name}:../escape.txt", None, "unsafe path in archive: not read"),
+            (f"{name}:/abs.txt", None, "unsafe path in archive: not read"),
+        ]
+    )
+
+
+def test_links_in_a_tar_are_not_followed(tmp_path):
+    archive = make_tar(tmp_path / "dumps.tar.gz", {"a.txt": b"A"}, links=[("l.txt", "/etc/passwd")])
+
+    assert read_all(archive) == [
+        ("dumps.tar.gz:a.txt", b"A", None),
+        ("dumps.tar.gz:l.txt", None, "link in archive: not followed"),
+    ]
+
+
+def test_links_in_a_zip_are_not_followed(tmp_path):
+    path = tmp_path / "dumps.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        link = zipfile.ZipInfo("l.txt")
+        link.external_attr = 0o120777 << 16
+        archive.writestr(link, "/etc/passwd")
+
+    assert read_all(path) == [("dumps.zip:l.txt", None, "link in archive: not followed")]
+
+
+@pytest.mark.parametrize("maker", [make_zip, make_tar])
+def test_archive_expanding_beyond_the_cap_is_stopped(tmp_path, maker):
+    suffix = ".zip" if maker is make_zip else ".tar.gz"
+    # Highly compressible members: a few KB on disk expanding to far more.
+    members = {f"{n:03}.txt": b"\0" * 40_000 for n in range(10)}
+    archive = maker(tmp_path / f"bomb{suffix}", members)
+    assert archive.stat().st_size < 20_000
+
+    results = read_all(archive, limits=Limits(max_file_bytes=50_000, max_archive_bytes=100_000))
+
+    assert len(results) == 3
+    assert results[-1] == (
+        archive.name,
+        None,
+        "archive expands beyond the limit of 100,000 bytes: stopped reading it",
+    )
+
+
+def test_oversized_member_is_refused(tmp_path):
+    archive = make_zip(tmp_path / "a.zip", {"big.txt": b"x" * 11, "ok.txt": b"x"})
+
+    assert read_all(archive, limits=Limits(max_file_bytes=10)) == [
+        ("a.zip:big.txt", None, "larger than the limit of 10 bytes per file"),
+        ("a.zip:ok.txt", b"x", None),
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".zip", ".tar.gz"])
+def test_corrupt_archive_is_a_clear_error(tmp_path, suffix):
+    archive = write(tmp_path / f"broken{suffix}", b"this is not an archive")
+
+    [(path, data, error)] = read_all(archive)
+
+    assert (path, data) == (archive.name, None)
+    assert error.startswith("unreadable archive")
+
+
+def test_count_is_unknown_for_a_compressed_tar(tmp_path):
+    archive = make_tar(tmp_path / "dumps.tar.gz", {"a.txt": b"A"})
+    zipped = make_zip(tmp_path / "dumps.zip", {"a.txt": b"A", "b.txt": b"B", "c.md": b""})
+
+    assert count_dumps([zipped]) == 2
+    assert count_dumps([zipped, archive]) is None
+
+
+STORY = b"Headline\n\nPublished : May 25, 2016, 6:31 am IST\n\nBody.\n"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parsing_keeps_input_order_and_carries_rejections(tmp_path, workers):
+    root = tmp_path / "dumps"
+    for n in range(25):
+        write(root / f"{n:03}.txt", STORY if n % 5 else b"")
+
+    parsed = list(parse_dumps(iter_dumps([root]), DEFAULT_TIME_ZONES, workers, chunk_size=4))
+
+    assert [dump.path for dump in parsed] == [f"dumps/{n:03}.txt" for n in range(25)]
+    rejected = [(dump.name, dump.error) for dump in parsed if dump.record is None]
+    assert rejected == [(f"{n:03}.txt", "empty file") for n in range(0, 25, 5)]
+    assert {dump.record.headline for dump in parsed if dump.record} == {"Headline"}
+    digests = {dump.file_digest for dump in parsed if dump.record}
+    assert digests == {hashlib.sha256(STORY).hexdigest()}
+    assert all(dump.story_digest for dump in parsed if dump.record)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_dumps_with_the_bytes_imported_last_time_are_skipped_unparsed(tmp_path, workers):
+    write(tmp_path / "same.txt", STORY)
+    write(tmp_path / "changed.txt", STORY.replace(b"Body", b"New body"))
+    write(tmp_path / "new.txt", STORY)
+    imported = {"same": hashlib.sha256(STORY).hexdigest(), "changed": "0" * 64}
+    asked = []
+
+    def imported_digests(legacy_ids):
+        asked.append(legacy_ids)
+        return imported
+
+    parsed = parse_dumps(iter_dumps([tmp_path]), DEFAULT_TIME_ZONES, workers, imported_digests)
+
+    assert [(d.name, d.skipped, bool(d.record)) for d in parsed] == [
+        ("changed.txt", False, True),
+        ("new.txt", False, True),
+        ("same.txt", True, False),
+    ]
+    assert asked == [["changed", "new", "same"]]
