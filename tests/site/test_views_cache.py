@@ -1,5 +1,7 @@
 """The page cache: on the shared Redis cache that production uses, and each worker's copy."""
 
+import os
+
 import pytest
 import redis
 from django.conf import settings
@@ -13,7 +15,8 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/3"
+# A database of its own, since the tests clear it; TEST_REDIS_URL moves it for parallel runs.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
 def redis_is_up() -> bool:
