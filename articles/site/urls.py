@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import api, feeds, sitemaps, views
+from . import api, feeds, robots, sitemaps, views
 
 
 class TwoDigits:
@@ -52,6 +52,7 @@ urlpatterns = [
         name="city-feed-atom",
     ),
     # Sitemaps
+    path("robots.txt", robots.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
     path("sitemaps/<int:year>-<dd:month>.xml", sitemaps.sitemap_month, name="sitemap-month"),
