@@ -1,7 +1,8 @@
-"""A reader's walk through the site in headless Chromium: home, story, tag, search."""
+"""A reader's walk through the site in headless Chromium: home, story, tag, search, errors."""
 
 import pytest
 
+from tests.factories import ArticleFactory
 from tests.helpers import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,3 +88,69 @@ def test_keyboard_reader_can_skip_to_the_content(page, live_server, newsroom):
     assert focused == "Skip to content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_search_page_has_one_search_box_filled_with_the_words(page, live_server, newsroom):
+    page.goto(live_server.url + "/search/?q=floods")
+
+    assert page.get_by_role("search").count() == 1
+    boxes = page.get_by_role("searchbox")
+    assert boxes.count() == 1
+    assert boxes.input_value() == "floods"
+    page.goto(live_server.url + "/tags/monsoon/")
+    assert page.get_by_role("searchbox", name="Search stories").input_value() == ""
+
+
+@pytest.mark.parametrize("path", ["/", "/search/?q=floods"])
+def test_filters_sit_above_the_stories_on_a_phone_and_beside_them_on_a_laptop(
+    browser, live_server, newsroom, path
+):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + path)
+        filters = page.locator(".filters").bounding_box()
+        first_story = page.locator(".summary").first.bounding_box()
+        assert filters["y"] + filters["height"] <= first_story["y"]
+        page.set_viewport_size(DESKTOP)
+        filters = page.locator(".filters").bounding_box()
+        first_story = page.locator(".summary").first.bounding_box()
+        assert filters["x"] >= first_story["x"] + first_story["width"]
+        assert filters["y"] <= first_story["y"] + first_story["height"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/no-such-page/", 404, "Page not found"),
+        ("/stories/999999/gone/", 404, "Page not found"),
+        (None, 410, "This story has been withdrawn"),
+    ],
+)
+def test_a_page_that_is_not_there_keeps_the_site_and_a_way_back(
+    page, live_server, newsroom, path, status, heading
+):
+    if path is None:
+        path = ArticleFactory(
+            withdrawn=True, withdrawal_reason="Sources retracted."
+        ).get_absolute_url()
+
+    response = page.goto(live_server.url + path)
+
+    assert response.status == status
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert page.get_by_role("banner").get_by_role("link", name="Newsroom").is_visible()
+    page.get_by_role("main").get_by_role("link", name="Read the latest news").click()
+    assert page.get_by_role("link", name=newsroom.headline).is_visible()
+
+
+def test_story_page_links_its_ninjs_document(page, live_server, newsroom):
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    link = page.locator('link[rel="alternate"][type="application/json"]')
+
+    response = page.request.get(live_server.url + link.get_attribute("href"))
+
+    assert response.ok
+    assert response.json()["headlines"] == [{"role": "main", "value": newsroom.headline}]
