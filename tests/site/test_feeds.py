@@ -164,3 +164,13 @@ def test_story_without_a_deck_is_described_by_its_first_words(client):
     expected = " ".join(["word"] * 40) + "…"
     assert rss.find("channel/item").findtext("description") == expected
     assert atom.find(f"{ATOM}entry").findtext(f"{ATOM}summary") == expected
+
+
+def test_feed_queries_do_not_grow_with_its_stories(client, django_assert_num_queries):
+    tag = TagFactory()
+    for number in range(5):
+        ArticleFactory(published=True, deck="" if number % 2 else "A deck", byline="", tags=[tag])
+
+    # The stories with their datelines, and their tags.
+    with django_assert_num_queries(2):
+        client.get("/feeds/latest.atom")
