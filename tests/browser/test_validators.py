@@ -2,7 +2,8 @@
 
 axe-core (the npm package) runs inside Debian's Chromium on each page at a phone's and a
 laptop's width and must find no violation; the Nu Html Checker (the npm `vnu-jar`, on Debian's
-Java) reads the same pages as served, all in one run of the JVM, and must find no error.
+Java) reads the same pages as served, and the style sheet, all in one run of the JVM, and must
+find no error.
 `npm ci` installs both (see README); without them these tests skip here and fail in CI.
 Screenshots of each page at both widths are kept in the artefacts folder.
 """
@@ -22,7 +23,8 @@ from tests.helpers import DESKTOP, PHONE, missing_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
@@ -68,7 +70,7 @@ def nu_checker() -> list[str]:
         missing_tool("no Java runtime (apt-get install default-jre-headless)")
     if not VNU.exists():
         missing_tool(f"the Nu Html Checker is not installed ({VNU}): run `npm ci`")
-    return [java, "-jar", str(VNU), "--format", "json", "--exit-zero-always"]
+    return [java, "-jar", str(VNU), "--format", "json", "--also-check-css", "--exit-zero-always"]
 
 
 # Ask axe for what it found, small enough to read in a failed assertion.
@@ -135,6 +137,7 @@ def test_every_page_type_is_valid_html(client, page_types, nu_checker, tmp_path)
     # The 500 page is rendered by its handler, as Django does when a view fails.
     files.append(tmp_path / "server-error.html")
     files[-1].write_bytes(server_error(RequestFactory().get("/")).content)
+    files.append(ROOT / "static" / "css" / "site.css")
 
     assert nu_errors(nu_checker, files) == {}
 
