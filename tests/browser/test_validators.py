@@ -91,7 +91,9 @@ def test_every_page_type_has_no_accessibility_violation(
     try:
         for name, path in page_types.items():
             page.goto(live_server.url + path)
-            page.screenshot(path=f"{artefacts_dir}/{name}-{width}.png", full_page=True)
+            page.screenshot(
+                path=f"{artefacts_dir}/{name}-{WIDTHS[width]['width']}px.png", full_page=True
+            )
             # Evaluated through the DevTools protocol, which the page's CSP does not govern.
             page.evaluate(axe_script)
             if found := page.evaluate(RUN_AXE):
