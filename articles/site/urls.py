@@ -51,7 +51,7 @@ urlpatterns = [
         feeds.feed_view(feeds.PlaceAtomFeed),
         name="city-feed-atom",
     ),
-    # Sitemaps
+    # Crawlers and sitemaps
     path("robots.txt", robots.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
