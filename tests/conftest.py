@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.site.caching import process_pages
-from tests.helpers import member_of
+from tests.helpers import member_of, missing_tool
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -22,16 +22,9 @@ def _empty_page_cache():
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's headless Chromium, driven by Playwright; never a downloaded browser.
-
-    Where no Chromium is installed the browser tests skip, except in CI, where a missing
-    browser is a broken set-up and fails the run.
-    """
+    """Debian's headless Chromium, driven by Playwright; never a downloaded browser."""
     if CHROMIUM is None:
-        reason = "no Chromium on this machine (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
+        missing_tool("no Chromium on this machine (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; Django's async-safety check would refuse ORM

@@ -1,12 +1,18 @@
 """Plain helpers shared by test modules; fixtures live in conftest.py."""
 
 import importlib
+import os
 from pathlib import Path
 
+import pytest
 from django.contrib.auth.models import Group, Permission
 
 import articles.migrations
 from tests.factories import UserFactory
+
+# The widths every reader's page is checked at in the browser: a phone and a laptop.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
 
 
 def ensure_groups() -> None:
@@ -23,3 +29,11 @@ def member_of(group_name: str, username: str):
     user = UserFactory(username=username, is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def missing_tool(reason: str):
+    """Skip a test whose tool is not installed here; in CI, where `.ci/run` installs every
+    tool, a missing one is a broken set-up and fails the run instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"cannot run in CI: {reason}")
+    pytest.skip(reason)

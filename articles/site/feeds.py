@@ -2,7 +2,8 @@
 
 Items are the newest published stories; an item's `updated` (Atom) is the story's one
 "last changed" time, so a silent fix does not move it. Links are absolute from SITE_URL or
-the request, never from django.contrib.sites.
+the request, never from django.contrib.sites. The newsroom is the author of the feed and of
+every story without a byline, since Atom requires an author on each entry (RFC 4287 4.1.1).
 """
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
 
 from ..models import Article, Tag
 from . import formatting
@@ -17,6 +19,8 @@ from .caching import public_page
 from .pages import datelines_for_place
 
 FEED_LENGTH = 30
+# Words of a story's first paragraph that stand in for a deck it does not have.
+SUMMARY_WORDS = 40
 
 
 def feed_view(feed_class):
@@ -63,9 +67,15 @@ class LatestStoriesFeed(Feed):
     def item_title(self, item):
         return item.headline
 
+    def author_name(self, obj=None):
+        return settings.SITE_NAME
+
     def item_description(self, item):
+        """The deck, or the start of the story where it has none, after the dateline."""
+        lead = next(iter(item.paragraphs), "")
+        summary = item.deck or Truncator(lead).words(SUMMARY_WORDS) or item.headline
         dateline = formatting.wire_dateline(item.dateline)
-        return f"{dateline} — {item.deck}" if dateline and item.deck else item.deck
+        return f"{dateline} — {summary}" if dateline else summary
 
     def item_link(self, item):
         return formatting.absolute_url(item.get_absolute_url(), self.request)
@@ -76,7 +86,7 @@ class LatestStoriesFeed(Feed):
     item_guid_is_permalink = False
 
     def item_author_name(self, item):
-        return item.byline or None
+        return item.byline or settings.SITE_NAME
 
     def item_pubdate(self, item):
         return item.published_at

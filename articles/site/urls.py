@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import api, feeds, sitemaps, views
+from . import api, feeds, robots, sitemaps, views
 
 
 class TwoDigits:
@@ -51,7 +51,8 @@ urlpatterns = [
         feeds.feed_view(feeds.PlaceAtomFeed),
         name="city-feed-atom",
     ),
-    # Sitemaps
+    # Crawlers and sitemaps
+    path("robots.txt", robots.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
     path("sitemaps/<int:year>-<dd:month>.xml", sitemaps.sitemap_month, name="sitemap-month"),

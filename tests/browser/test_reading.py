@@ -1,79 +1,11 @@
-"""A reader's walk through the site in headless Chromium: home, story, tag, search."""
-
-from datetime import UTC, datetime
+"""A reader's walk through the site in headless Chromium: home, story, tag, search, errors."""
 
 import pytest
 
-from articles.models import Revision, Update
-from tests.factories import (
-    ArticleFactory,
-    DatelineFactory,
-    RevisionFactory,
-    TagFactory,
-    UpdateFactory,
-)
+from tests.factories import ArticleFactory
+from tests.helpers import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def newsroom():
-    """A small front page: a story with an update and a correction, and some neighbours."""
-    monsoon = TagFactory(name="Monsoon", slug="monsoon")
-    mumbai = DatelineFactory(country="India", region="Maharashtra", city="Mumbai")
-    v1 = (
-        "Heavy rain flooded low-lying parts of the city on Wednesday, cutting off three "
-        "districts.\n\nRescue teams moved families to shelters.\n\nRailway services were halted."
-    )
-    v2 = v1.replace("three districts", "five districts") + "\n\nThe army has been called in."
-    v3 = v2.replace("The army", "The navy")
-    story = ArticleFactory(
-        published=True,
-        headline="Monsoon floods cut off five districts",
-        deck="Rescue teams move thousands to shelters as rain continues",
-        byline="Asha Rao",
-        body=v3,
-        dateline=mumbai,
-        tags=[monsoon],
-        published_at=datetime(2016, 5, 25, 1, 1, tzinfo=UTC),
-        updated_at=datetime(2016, 5, 25, 9, 45, tzinfo=UTC),
-    )
-    update = UpdateFactory(
-        article=story,
-        kind=Update.Kind.UPDATE,
-        shown_at=datetime(2016, 5, 25, 6, 0, tzinfo=UTC),
-        note="Adds two more districts cut off and the call for the army.",
-    )
-    correction = UpdateFactory(
-        article=story,
-        kind=Update.Kind.CORRECTION,
-        shown_at=datetime(2016, 5, 25, 9, 45, tzinfo=UTC),
-        note="An earlier version said the army was called in. It was the navy.",
-    )
-    headline1 = "Monsoon floods cut off three districts"
-    for number, kind, body, headline, linked in [
-        (1, Revision.Kind.PUBLICATION, v1, headline1, None),
-        (2, Revision.Kind.UPDATE, v2, story.headline, update),
-        (3, Revision.Kind.CORRECTION, v3, story.headline, correction),
-    ]:
-        RevisionFactory(
-            article=story, number=number, kind=kind, body=body, headline=headline, update=linked
-        )
-    for headline, city in [
-        ("Port workers end strike after wage deal", "Chennai"),
-        ("Monsoon session of parliament opens with farm bill", "New Delhi"),
-        ("Metro line extension approved by cabinet", "Pune"),
-    ]:
-        ArticleFactory(
-            published=True,
-            headline=headline,
-            dateline=DatelineFactory(country="India", region="", city=city),
-            published_at=datetime(2016, 5, 24, 12, 0, tzinfo=UTC),
-        )
-    return story
 
 
 def test_reader_goes_home_story_tag_search(page, live_server, artefacts_dir, newsroom):
@@ -156,3 +88,69 @@ def test_keyboard_reader_can_skip_to_the_content(page, live_server, newsroom):
     assert focused == "Skip to content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_search_page_has_one_search_box_filled_with_the_words(page, live_server, newsroom):
+    page.goto(live_server.url + "/search/?q=floods")
+
+    assert page.get_by_role("search").count() == 1
+    boxes = page.get_by_role("searchbox")
+    assert boxes.count() == 1
+    assert boxes.input_value() == "floods"
+    page.goto(live_server.url + "/tags/monsoon/")
+    assert page.get_by_role("searchbox", name="Search stories").input_value() == ""
+
+
+@pytest.mark.parametrize("path", ["/", "/search/?q=floods"])
+def test_filters_sit_above_the_stories_on_a_phone_and_beside_them_on_a_laptop(
+    browser, live_server, newsroom, path
+):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + path)
+        filters = page.locator(".filters").bounding_box()
+        first_story = page.locator(".summary").first.bounding_box()
+        assert filters["y"] + filters["height"] <= first_story["y"]
+        page.set_viewport_size(DESKTOP)
+        filters = page.locator(".filters").bounding_box()
+        first_story = page.locator(".summary").first.bounding_box()
+        assert filters["x"] >= first_story["x"] + first_story["width"]
+        assert filters["y"] <= first_story["y"] + first_story["height"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/no-such-page/", 404, "Page not found"),
+        ("/stories/999999/gone/", 404, "Page not found"),
+        (None, 410, "This story has been withdrawn"),
+    ],
+)
+def test_a_page_that_is_not_there_keeps_the_site_and_a_way_back(
+    page, live_server, newsroom, path, status, heading
+):
+    if path is None:
+        path = ArticleFactory(
+            withdrawn=True, withdrawal_reason="Sources retracted."
+        ).get_absolute_url()
+
+    response = page.goto(live_server.url + path)
+
+    assert response.status == status
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert page.get_by_role("banner").get_by_role("link", name="Newsroom").is_visible()
+    page.get_by_role("main").get_by_role("link", name="Read the latest news").click()
+    assert page.get_by_role("link", name=newsroom.headline).is_visible()
+
+
+def test_story_page_links_its_ninjs_document(page, live_server, newsroom):
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    link = page.locator('link[rel="alternate"][type="application/json"]')
+
+    response = page.request.get(live_server.url + link.get_attribute("href"))
+
+    assert response.ok
+    assert response.json()["headlines"] == [{"role": "main", "value": newsroom.headline}]
