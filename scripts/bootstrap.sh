@@ -21,4 +21,12 @@ if ! cmp -s "$LOCK" "$STAMP"; then
     .venv/bin/python -m pip install --quiet --require-hashes -r "$LOCK"
     cp "$LOCK" "$STAMP"
 fi
+# The page validators (axe-core, the Nu Html Checker) are npm packages; without npm their tests
+# skip and say so. vnu-jar's install script would fetch a Java of its own: the system's is used.
+NPM_STAMP=node_modules/.installed-lock
+if command -v npm >/dev/null && ! cmp -s package-lock.json "$NPM_STAMP"; then
+    echo "Installing the page validators (package-lock.json)"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$NPM_STAMP"
+fi
 export PATH="$PWD/.venv/bin:$PATH"
