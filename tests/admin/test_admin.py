@@ -213,7 +213,7 @@ def test_publishing_from_the_form_now_or_later(editor_client):
         local = timezone.localtime(NOON + timedelta(days=1))
         data = form_data(
             later,
-            _publish="Publish",
+            _schedule="Schedule",
             publish_at_0=local.strftime("%Y-%m-%d"),
             publish_at_1=local.strftime("%H:%M:%S"),
         )
@@ -228,7 +228,7 @@ def test_publishing_from_the_form_refuses_a_past_time(editor_client):
     past = timezone.localtime() - timedelta(days=3)
     data = form_data(
         article,
-        _publish="Publish",
+        _schedule="Schedule",
         publish_at_0=past.strftime("%Y-%m-%d"),
         publish_at_1=past.strftime("%H:%M:%S"),
     )
@@ -249,7 +249,7 @@ def test_a_publication_time_without_publishing_is_not_ignored(editor_client):
 
     response = editor_client.post(change_url(article), data)
 
-    assert "To schedule the story, use the “Publish” button." in response.text
+    assert "To schedule the story, use the “Schedule” button." in response.text
     assert Article.objects.get().version == 1
 
 
@@ -259,7 +259,7 @@ def test_a_published_story_needs_a_kind_of_change(editor_client):
     response = editor_client.post(change_url(article), form_data(article, body="Changed."))
 
     assert response.status_code == 200
-    assert "Choose update, correction or silent fix." in response.text
+    assert "Say whether this change is an update, a correction or a silent fix." in response.text
     assert Article.objects.get().version == 1
 
 
@@ -269,7 +269,7 @@ def test_an_update_needs_a_note_and_then_moves_updated(editor_client):
     response = editor_client.post(
         change_url(article), form_data(article, body="Changed.", save_kind="update")
     )
-    assert "Tell readers what changed." in response.text
+    assert "Updates and corrections need a note for readers." in response.text
 
     response = editor_client.post(
         change_url(article),
@@ -298,9 +298,7 @@ def test_a_silent_fix_from_the_form_moves_nothing(editor_client):
 # Nothing lost between editors
 
 
-def test_the_second_editor_is_refused_keeps_their_text_and_sees_what_changed(
-    client, editor, second_editor
-):
+def test_a_second_editor_changing_other_fields_is_merged_not_refused(client, editor, second_editor):
     article = Article(headline="Bridge closes", body="The old bridge closed today.")
     services.save_article(article, by=editor)
     loaded = form_data(article)  # both editors open the story at version 1
@@ -310,23 +308,75 @@ def test_the_second_editor_is_refused_keeps_their_text_and_sees_what_changed(
     services.save_article(first, by=editor, expected_version=1)
 
     client.force_login(second_editor)
+    response = client.post(change_url(article), {**loaded, "headline": "Bridge shut <for good>"})
+
+    assert response.status_code == 302
+    stored = Article.objects.get()
+    assert (stored.headline, stored.body, stored.version) == (
+        "Bridge shut <for good>",
+        "The old bridge closed today after cracks were found.",
+        3,
+    )
+    message = str(list(response.wsgi_request._messages)[0])
+    assert "changed by someone else while you edited it" in message
+    assert "(body) are kept" in message
+
+
+def test_a_conflict_is_shown_side_by_side_and_saved_only_once_decided(
+    client, editor, second_editor
+):
+    article = Article(headline="Bridge closes", body="The old bridge closed today.")
+    services.save_article(article, by=editor)
+    loaded = form_data(article)
+    first = Article.objects.get()
+    first.headline = "Bridge closes after cracks"
+    first.byline = "By A. Reporter"
+    services.save_article(first, by=editor, expected_version=1)
+
+    client.force_login(second_editor)
     mine = {**loaded, "headline": "Bridge shut <for good>"}
     response = client.post(change_url(article), mine)
 
     assert response.status_code == 200
     text = response.text
     assert "Someone else saved this story while you were editing it" in text
-    assert 'value="Bridge shut &lt;for good&gt;"' in text  # the second editor's text kept
-    assert "<del>today.</del><ins>today after cracks were found.</ins>" in text
     assert "Draft save by editor" in text
-    stored = Article.objects.get()
-    assert (stored.headline, stored.version) == ("Bridge closes", 2)
-    assert 'name="loaded_version" value="2"' in text
+    assert "<dt>Byline</dt>" in text  # what changed meanwhile covers every field
+    assert "<ins>By A. Reporter</ins>" in text
+    # Mine, theirs and the original side by side, mine kept in the form, escaped.
+    assert text.count('name="resolve_headline"') == 4
+    assert "<pre>Bridge shut &lt;for good&gt;</pre>" in text
+    assert "<pre>Bridge closes after cracks</pre>" in text
+    assert "<pre>Bridge closes</pre>" in text
+    assert 'value="Bridge shut &lt;for good&gt;"' in text
+    assert 'name="byline" value="By A. Reporter"' in text  # the form is the newest version
+    assert 'name="loaded_version" value="1"' in text
+    signature = response.context["adminform"].form.conflict["signature"]
+    assert f'name="merge_signature" value="{signature}"' in text
 
-    # Having seen the changes, saving again is deliberate and goes through.
-    response = client.post(change_url(article), {**mine, "loaded_version": 2})
+    # Plain Save again: still nothing saved, the conflict is still open.
+    again = {**mine, "byline": "By A. Reporter", "merge_signature": signature}
+    response = client.post(change_url(article), again)
+    assert response.status_code == 200
+    assert Article.objects.get().version == 2
+
+    # A decision from another screen (another signature) is not applied.
+    stale = {**again, "merge_signature": "0" * 16, "resolve_headline": "mine"}
+    assert client.post(change_url(article), stale).status_code == 200
+    assert Article.objects.get().version == 2
+
+    response = client.post(
+        change_url(article),
+        {**again, "resolve_headline": "edit", "resolve_headline_text": "Bridge shut after cracks"},
+    )
     assert response.status_code == 302
-    assert Article.objects.get().headline == "Bridge shut <for good>"
+    stored = Article.objects.get()
+    assert (stored.headline, stored.byline, stored.version) == (
+        "Bridge shut after cracks",
+        "By A. Reporter",
+        3,
+    )
+    assert stored.revisions.get(number=3).headline == "Bridge shut after cracks"
 
 
 def test_a_save_that_does_not_say_where_it_started_is_refused(editor_client):
