@@ -156,6 +156,8 @@ class ArticleAdminForm(forms.ModelForm):
         ):
             self.add_error("publish_at", "To schedule the story, use the “Schedule” button.")
             return cleaned
+        if self.pressed == REVIEW:
+            self._show_review(self.editorial_values(cleaned))
         self.action = self.editorial_action(cleaned)
         try:
             self.action.check()
@@ -166,16 +168,11 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(error.field if error.field in self.fields else None, str(error))
         except MergeConflict as conflict:
             self._show_conflict(conflict)
-        else:
-            if self.pressed == REVIEW:
-                self._show_review(cleaned)
         return cleaned
 
-    def _show_review(self, cleaned):
+    def _show_review(self, values):
         """The live story's safe default: show what readers would see change; save nothing."""
-        self.review = field_diffs(
-            readable(article_snapshot(self.instance)), readable(self.action.final)
-        )
+        self.review = field_diffs(readable(article_snapshot(self.instance)), readable(values))
         raise forms.ValidationError(
             "Nothing is saved yet. Below is what readers would see change: choose the kind "
             "of change, then press “Publish this change”.",

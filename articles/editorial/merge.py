@@ -187,6 +187,11 @@ def merge_sequences(base: Sequence[str], mine: Sequence[str], theirs: Sequence[s
                 yield "mine", original, list(ours), list(other)
             elif not original:
                 yield "theirs", original, [*other, *ours], list(other)
+            elif len(original) == len(ours) == len(other) > 1:
+                # Neighbouring paragraphs edited in place, one by each side: pair them up
+                # rather than let one change of each make a conflict of the whole run.
+                for paragraph in zip(original, ours, other, strict=True):
+                    yield from merge_sequences(*([text] for text in paragraph))
             else:
                 yield "conflict", list(original), list(ours), list(other)
         if z2 > z1:

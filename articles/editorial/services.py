@@ -30,6 +30,7 @@ __all__ = [
     "can_edit",
     "default_save_kind",
     "delete_article",
+    "instance_values",
     "publish_article",
     "republish_article",
     "restore_revision",

@@ -317,9 +317,11 @@ def test_a_second_editor_changing_other_fields_is_merged_not_refused(client, edi
         "The old bridge closed today after cracks were found.",
         3,
     )
-    message = str(list(response.wsgi_request._messages)[0])
-    assert "changed by someone else while you edited it" in message
-    assert "(body) are kept" in message
+    merged = [str(m) for m in response.wsgi_request._messages if "someone else" in str(m)]
+    assert merged == [
+        "“Bridge shut <for good>” was changed by someone else while you edited it; their "
+        "changes (body) are kept and yours merged in."
+    ]
 
 
 def test_a_conflict_is_shown_side_by_side_and_saved_only_once_decided(
