@@ -367,7 +367,20 @@ class RescheduleArticle(ScheduleArticle):
             raise WorkflowError("Only a scheduled story can be rescheduled.")
 
 
-class UnpublishArticle(ArticleAction):
+class ReasonedAction(ArticleAction):
+    """A change of state that says why: `reason` is required, `reason_missing` says so."""
+
+    reason_missing = "Say why."
+
+    def __init__(self, article, *, by, reason: str = "", **kwargs):
+        super().__init__(article, by=by, **kwargs)
+        self.reason = reason
+
+    def validate(self) -> None:
+        self.reason = _required(self.reason, self.reason_missing, "reason")
+
+
+class UnpublishArticle(ReasonedAction):
     """Take back a publication: the story goes back to draft and leaves every public page.
 
     For a story published by mistake. Its versions and update notes stay in the newsroom; a
@@ -375,19 +388,11 @@ class UnpublishArticle(ArticleAction):
     """
 
     permissions = ("change_article", "publish_article")
-
-    def __init__(self, article, *, by, reason: str = "", **kwargs):
-        super().__init__(article, by=by, **kwargs)
-        self.reason = reason
+    reason_missing = "Say why the story is unpublished (for the newsroom)."
 
     def check_state(self, state) -> None:
         if state.status != Article.Status.PUBLISHED:
             raise WorkflowError("Only a published or scheduled story can be unpublished.")
-
-    def validate(self) -> None:
-        self.reason = _required(
-            self.reason, "Say why the story is unpublished (for the newsroom).", "reason"
-        )
 
     def write(self) -> StatusChange:
         write_version(
@@ -400,23 +405,15 @@ class UnpublishArticle(ArticleAction):
         return self.record_transition(Article.Status.DRAFT, reason=self.reason)
 
 
-class WithdrawArticle(ArticleAction):
+class WithdrawArticle(ReasonedAction):
     """Kill a published (or scheduled) story: readers see the reason instead of the story."""
 
     permissions = ("change_article", "withdraw_article")
-
-    def __init__(self, article, *, by, reason: str = "", **kwargs):
-        super().__init__(article, by=by, **kwargs)
-        self.reason = reason
+    reason_missing = "Readers are told why a story was withdrawn: give a reason."
 
     def check_state(self, state) -> None:
         if state.status != Article.Status.PUBLISHED:
             raise WorkflowError("Only a published or scheduled story can be withdrawn.")
-
-    def validate(self) -> None:
-        self.reason = _required(
-            self.reason, "Readers are told why a story was withdrawn: give a reason.", "reason"
-        )
 
     def write(self) -> StatusChange:
         fields = {"status": Article.Status.WITHDRAWN, "withdrawal_reason": self.reason}
@@ -428,23 +425,15 @@ class WithdrawArticle(ArticleAction):
         return self.record_transition(Article.Status.WITHDRAWN, reason=self.reason)
 
 
-class RepublishArticle(ArticleAction):
+class RepublishArticle(ReasonedAction):
     """Bring a withdrawn story back, telling readers why in its update log."""
 
     permissions = ("change_article", "publish_article", "withdraw_article")
-
-    def __init__(self, article, *, by, reason: str = "", **kwargs):
-        super().__init__(article, by=by, **kwargs)
-        self.reason = reason
+    reason_missing = "Readers are told why the story is back: write a note."
 
     def check_state(self, state) -> None:
         if state.status != Article.Status.WITHDRAWN:
             raise WorkflowError("Only a withdrawn story can be republished.")
-
-    def validate(self) -> None:
-        self.reason = _required(
-            self.reason, "Readers are told why the story is back: write a note.", "reason"
-        )
 
     def write(self) -> StatusChange:
         now = timezone.now()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.admin.changelist import EstimatedCountPaginator
 from articles.editorial import services
 from articles.models import Article, Revision, Update
-from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data
+from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data, post_story_workflow
 from tests.factories import (
     ArticleFactory,
     DatelineFactory,
@@ -439,10 +439,13 @@ def test_publish_action_confirms_then_publishes(editor_client):
     assert set(Revision.objects.values_list("kind", flat=True)) == {"publication"}
 
 
-def test_withdraw_needs_a_reason(editor_client):
+@pytest.mark.parametrize(
+    ("action", "status"), [("withdraw_selected", "withdrawn"), ("unpublish_selected", "draft")]
+)
+def test_withdraw_and_unpublish_from_the_list_need_a_reason(editor_client, action, status):
     article = ArticleFactory(published=True)
     post = {
-        "action": "withdraw_selected",
+        "action": action,
         "_selected_action": [article.pk],
         f"version_{article.pk}": 1,
         "post": "yes",
@@ -454,7 +457,10 @@ def test_withdraw_needs_a_reason(editor_client):
 
     editor_client.post(CHANGELIST, {**post, "reason": "Sources retracted."})
     stored = Article.objects.get()
-    assert (stored.status, stored.withdrawal_reason) == ("withdrawn", "Sources retracted.")
+    assert stored.status == status
+    assert stored.status_changes.get().reason == "Sources retracted."
+    if status == "withdrawn":
+        assert stored.withdrawal_reason == "Sources retracted."
 
 
 def test_withdraw_from_the_story_page(editor_client, editor):
@@ -462,9 +468,7 @@ def test_withdraw_from_the_story_page(editor_client, editor):
     url = f"/admin/articles/article/{article.pk}/withdraw/"
     assert url in editor_client.get(change_url(article)).text
 
-    response = editor_client.post(
-        url, {f"version_{article.pk}": 1, "reason": "Legal advice.", "post": "yes"}
-    )
+    response = post_story_workflow(editor_client, article, "withdraw", "Legal advice.")
 
     assert response.status_code == 302
     change = Article.objects.get().status_changes.get()

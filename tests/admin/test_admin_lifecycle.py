@@ -8,7 +8,7 @@ from django.test import Client
 
 from articles.editorial import services
 from articles.models import Article, Revision, StatusChange
-from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data
+from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data, post_story_workflow
 from tests.factories import ArticleFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,9 +130,7 @@ def test_an_unpublished_story_leaves_every_public_surface(editor_client, editor)
     url = f"/admin/articles/article/{article.pk}/unpublish/"
     assert url in editor_client.get(change_url(article)).text
 
-    response = editor_client.post(
-        url, {f"version_{article.pk}": 1, "reason": "Not ready.", "post": "yes"}
-    )
+    response = post_story_workflow(editor_client, article, "unpublish", "Not ready.")
 
     assert response.status_code == 302
     cache.clear()
@@ -144,29 +142,12 @@ def test_an_unpublished_story_leaves_every_public_surface(editor_client, editor)
     assert (change.to_status, change.reason, change.by) == ("draft", "Not ready.", editor)
 
 
-def test_unpublish_from_the_list_needs_a_reason(editor_client):
-    article = ArticleFactory(published=True)
-    post = {
-        "action": "unpublish_selected",
-        "_selected_action": [article.pk],
-        f"version_{article.pk}": 1,
-        "post": "yes",
-    }
-
-    assert "This field is required." in editor_client.post(CHANGELIST, post).text
-    editor_client.post(CHANGELIST, {**post, "reason": "Embargo broken."})
-
-    assert Article.objects.get().status == "draft"
-
-
 def test_a_withdrawn_story_is_republished_from_its_page(editor_client):
     article = ArticleFactory(withdrawn=True)
     url = f"/admin/articles/article/{article.pk}/republish/"
     assert url in editor_client.get(change_url(article)).text
 
-    response = editor_client.post(
-        url, {f"version_{article.pk}": 1, "reason": "Verified after all.", "post": "yes"}
-    )
+    response = post_story_workflow(editor_client, article, "republish", "Verified after all.")
 
     assert response.status_code == 302
     stored = Article.objects.get()
@@ -178,10 +159,7 @@ def test_a_withdrawn_story_is_republished_from_its_page(editor_client):
 def test_reporters_cannot_unpublish_or_republish(reporter_client):
     live, withdrawn = ArticleFactory(published=True), ArticleFactory(withdrawn=True)
     for article, operation in ((live, "unpublish"), (withdrawn, "republish")):
-        response = reporter_client.post(
-            f"/admin/articles/article/{article.pk}/{operation}/",
-            {f"version_{article.pk}": 1, "reason": "Mine.", "post": "yes"},
-        )
+        response = post_story_workflow(reporter_client, article, operation, "Mine.")
         assert response.status_code == 403
     assert [a.status for a in Article.objects.order_by("pk")] == ["published", "withdrawn"]
 
