@@ -2,10 +2,12 @@
 readers by accident."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 
 from articles.editorial import actions, services
 from articles.models import Article, Revision, StatusChange, Tag
@@ -248,3 +250,20 @@ def test_the_buttons_come_from_the_same_checks(live, editor, reporter):
     draft = ArticleFactory()
     assert actions.ScheduleArticle(draft, by=editor).is_allowed(draft)
     assert not actions.RescheduleArticle(draft, by=editor).is_allowed(draft)
+
+
+def test_an_imported_story_can_never_be_deleted(editor, admin_client):
+    sample = Path(__file__).parents[2] / "samples" / "legacy-dumps" / "000_386ae2120d209c35.txt"
+    call_command("import_legacy", str(sample), "--quiet", "--workers", "1")
+    imported = Article.objects.get()
+    assert imported.is_published
+    assert imported.revisions.get().slug == imported.slug  # the import's version is whole
+
+    with pytest.raises(services.WorkflowError, match="withdraw it instead"):
+        services.delete_article(imported, by=editor)
+    services.unpublish_article(imported, by=editor, reason="Checking the archive.")
+    with pytest.raises(services.WorkflowError):
+        services.delete_article(Article.objects.get(), by=editor)
+    response = admin_client.post(f"/admin/articles/article/{imported.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Article.objects.exists()
