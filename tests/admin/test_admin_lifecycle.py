@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles.editorial import services
 from articles.models import Article, Revision, StatusChange
@@ -197,3 +200,31 @@ def test_the_bulk_delete_deletes_only_drafts_never_published(editor_client):
     assert "withdraw it instead" in response.text
     assert list(Article.objects.all()) == [live]
     assert Revision.objects.count() == 0
+
+
+def count_post_queries(client, url, data) -> int:
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code in (200, 302)
+    return len(queries)
+
+
+def test_a_save_and_a_merge_cost_the_same_queries_for_few_or_many_tags(editor_client, editor):
+    few, many = TagFactory.create_batch(1), TagFactory.create_batch(10)
+    costs = []
+    for tags in (few, many):
+        article = Article(headline="Tally", body="One.\n\nTwo.")
+        services.save_article(article, by=editor)
+        loaded = form_data(article, tags=[tag.pk for tag in tags])
+        saved = count_post_queries(editor_client, change_url(article), loaded)
+        other = Article.objects.get(pk=article.pk)
+        other.body = "One.\n\nTwo, changed."
+        services.save_article(other, by=editor)
+        merged = count_post_queries(
+            editor_client, change_url(article), {**loaded, "headline": "Tally, merged"}
+        )
+        costs.append((saved, merged))
+        assert Article.objects.get(pk=article.pk).headline == "Tally, merged"
+
+    assert costs[0] == costs[1]
