@@ -130,9 +130,7 @@ class ArticleAdminForm(forms.ModelForm):
         if pressed == PUBLISH:
             return actions.PublishArticle(article, **common)
         if pressed == SCHEDULE:
-            schedule = (
-                actions.RescheduleArticle if article.is_scheduled else actions.ScheduleArticle
-            )
+            schedule = actions.ScheduleArticle.for_story(article)
             return schedule(article, at=cleaned.get("publish_at"), **common)
         save = {"kind": cleaned.get("save_kind") or None, "note": cleaned.get("update_note", "")}
         restored = self._restored_revision(cleaned.get("restore_from"))

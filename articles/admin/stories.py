@@ -202,9 +202,10 @@ class ArticleAdmin(WorkflowActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
                 ("_save", label, f"Keeps the text as a new version; {unseen}."),
                 ("_continue", f"{label} and keep editing", "The same, staying on this page."),
             ]
-        if actions.PublishArticle(story, by=request.user).is_allowed(story):
-            buttons.append((PUBLISH, "Publish now", "Saves the text; readers see it at once."))
-        schedule = actions.RescheduleArticle if story.is_scheduled else actions.ScheduleArticle
+        publish = actions.PublishArticle
+        if publish(story, by=request.user).is_allowed(story):
+            buttons.append((PUBLISH, publish.label, "Saves the text; readers see it at once."))
+        schedule = actions.ScheduleArticle.for_story(story)
         if schedule(story, by=request.user).is_allowed(story):
             buttons.append(
                 (

@@ -335,6 +335,11 @@ class ScheduleArticle(PublishArticle):
 
     label = "Schedule"
 
+    @staticmethod
+    def for_story(state: Article) -> type["ScheduleArticle"]:
+        """Schedule a draft; reschedule a scheduled story."""
+        return RescheduleArticle if state.is_scheduled else ScheduleArticle
+
     def check_state(self, state) -> None:
         super().check_state(state)
         if state.is_scheduled:

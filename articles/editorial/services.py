@@ -88,11 +88,7 @@ def publish_article(
     action = actions.PublishArticle
     if at is not None:
         if at > timezone.now():
-            action = (
-                actions.RescheduleArticle
-                if stored_state(article).is_scheduled
-                else actions.ScheduleArticle
-            )
+            action = actions.ScheduleArticle.for_story(stored_state(article))
         elif at < timezone.now() - PUBLISH_CLOCK_SLACK:
             action = actions.ScheduleArticle  # which refuses to backdate
     return action(
