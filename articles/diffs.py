@@ -82,11 +82,20 @@ def paragraph_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(out))
 
 
-TEXT_FIELDS = [("headline", "Headline"), ("deck", "Deck"), ("body", "Body")]
+# Everything a version covers (articles.editorial.versions), as an editor reads it.
+TEXT_FIELDS = [
+    ("headline", "Headline"),
+    ("slug", "Slug"),
+    ("deck", "Deck"),
+    ("byline", "Byline"),
+    ("body", "Body"),
+    ("dateline_text", "Dateline"),
+    ("tag_text", "Tags"),
+]
 
 
 def field_diffs(before, after) -> list[dict]:
-    """Headline, deck and body of two versions (revisions or dicts), with their diffs."""
+    """Every versioned field of two versions (revisions or dicts), with their diffs."""
 
     def get(source, name):
         if source is None:

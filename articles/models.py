@@ -361,6 +361,7 @@ class Revision(models.Model):
         UPDATE = "update", "Update"
         CORRECTION = "correction", "Correction"
         IMPORT = "import", "Legacy import"
+        REPUBLICATION = "republished", "Republished after withdrawal"
 
     # Indexed by revision_unique_number below, which leads with the article.
     article = models.ForeignKey(
@@ -368,8 +369,18 @@ class Revision(models.Model):
     )
     number = models.PositiveIntegerField(help_text="The story's version this text was saved as.")
     headline = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, allow_unicode=True, db_index=False)
     deck = models.TextField(blank=True)
+    byline = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # PROTECT: a place named in a story's history stays, as it does for the story itself.
+    dateline = models.ForeignKey(
+        Dateline, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Tag names, sorted, one a line: what readers saw, even after a tag is renamed or deleted.
+    # Plain text rather than JSON so the importer's COPY writes it like any other column
+    # (names never hold a line break: Tag.save normalises their spacing).
+    tags = models.TextField(blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     is_public = models.BooleanField(help_text="Whether readers could see this text.")
     update = models.OneToOneField(
@@ -393,9 +404,22 @@ class Revision(models.Model):
     def __str__(self) -> str:
         return f"{self.article} v{self.number} ({self.get_kind_display()})"
 
+    @property
+    def dateline_text(self) -> str:
+        return str(self.dateline) if self.dateline_id else ""
+
+    @property
+    def tag_names(self) -> list[str]:
+        return self.tags.splitlines()
+
+    @property
+    def tag_text(self) -> str:
+        return ", ".join(self.tag_names)
+
 
 class StatusChange(models.Model):
-    """One step of a story's workflow (published, rescheduled, withdrawn): who, when, why."""
+    """One step of a story's workflow (published, rescheduled, unpublished, withdrawn,
+    republished): who, when, why."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=10, choices=Article.Status.choices)

@@ -1,11 +1,21 @@
-"""The admin's story form: the editor's text plus the save's kind, note and starting version."""
+"""The admin's story form: the editor's text, the button pressed, and what the action says.
+
+The form states no editorial rule. It builds the action the pressed button asks for
+(`editorial_action()`), asks it to check and validate, and shows its errors next to the
+fields they name; `ArticleAdmin.save_model` then executes the same action.
+"""
 
 from django import forms
 from django.contrib.admin import widgets
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from ..editorial import services
-from ..models import Article, Revision
+from ..diffs import field_diffs
+from ..editorial import actions
+from ..editorial.errors import MergeConflict, WorkflowError
+from ..editorial.merge import CHOICES
+from ..editorial.versions import article_snapshot, base_revision, revision_snapshot
+from ..models import Article, Dateline, Revision, Tag
 
 SAVE_KIND_CHOICES = [
     (Revision.Kind.UPDATE, "Update: substantive news; moves “Updated”, adds a public note"),
@@ -13,16 +23,24 @@ SAVE_KIND_CHOICES = [
     (Revision.Kind.SILENT_FIX, "Silent fix: typos and style; no time change, no note"),
 ]
 
+# The submit buttons' names, and what each asks for. Anything else (Enter, "Save") saves.
+PUBLISH, SCHEDULE, REVIEW = "_publish", "_schedule", "_review"
+
+# Prefix of the merge screen's inputs: resolve_<conflict id> and resolve_<conflict id>_text.
+RESOLVE = "resolve_"
+
 
 class ArticleAdminForm(forms.ModelForm):
-    """Carries the version the editor started from, so a stale save is refused, not applied.
+    """Carries the version the editor started from, so a stale save is merged, not applied.
 
     `user` is set on the class by `ArticleAdmin.get_form()`.
     """
 
     # Not named "version": a form field named like the model field would be copied onto the
-    # instance, and the story's version is only ever raised by articles.editorial.services.
+    # instance, and the story's version is only ever raised by articles.editorial.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    restore_from = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    merge_signature = forms.CharField(widget=forms.HiddenInput, required=False)
     save_kind = forms.ChoiceField(
         label="Kind of change",
         choices=SAVE_KIND_CHOICES,
@@ -40,8 +58,8 @@ class ArticleAdminForm(forms.ModelForm):
         label="Publish at",
         widget=widgets.AdminSplitDateTime,
         required=False,
-        help_text="Used by the “Publish” button. Leave empty to publish now; a future time "
-        "holds the story until then (an embargo that lifts by itself).",
+        help_text="Used by the “Schedule” button: a future time holds the story until then "
+        "(an embargo that lifts by itself).",
     )
 
     user = None
@@ -57,89 +75,199 @@ class ArticleAdminForm(forms.ModelForm):
         for name in list(self.fields):
             if self._meta.fields and name not in self._meta.fields:
                 del self.fields[name]
+        self.action = None
         self.conflict = None
-        if self.instance.pk is not None and "loaded_version" in self.fields:
-            self.fields["loaded_version"].initial = self.instance.version
-            if self.instance.is_scheduled and "publish_at" in self.fields:
-                self.fields["publish_at"].initial = timezone.localtime(self.instance.published_at)
+        self.review = None
+        article = self.instance
+        if article.pk is not None and "loaded_version" in self.fields:
+            self.fields["loaded_version"].initial = article.version
+            if article.is_scheduled and "publish_at" in self.fields:
+                self.fields["publish_at"].initial = timezone.localtime(article.published_at)
+        restored = getattr(article, "restored_from", None)
+        if restored is not None and "tags" in self.fields:
+            self.initial["tags"] = list(
+                Tag.objects.filter(name__in=restored.tag_names).values_list("pk", flat=True)
+            )
+            self.initial["restore_from"] = restored.number
         if self.is_bound:
             self.data = self.data.copy()
 
     @property
-    def publishing(self) -> bool:
-        return "_publish" in self.data
+    def pressed(self) -> str:
+        for name in (PUBLISH, SCHEDULE, REVIEW):
+            if name in self.data:
+                return name
+        return ""
+
+    def editorial_values(self, cleaned) -> dict:
+        """The editor's version of the story, as the editorial layer's snapshot."""
+        dateline = cleaned.get("dateline")
+        return {
+            **{name: cleaned.get(name, "") for name in ("headline", "slug", "deck", "byline")},
+            "body": cleaned.get("body", ""),
+            "dateline": dateline.pk if dateline else None,
+            "tags": sorted(tag.name for tag in cleaned.get("tags") or []),
+        }
+
+    def decisions(self) -> dict:
+        return {
+            key.removeprefix(RESOLVE): (self.data[key], self.data.get(f"{key}_text", ""))
+            for key in self.data
+            if key.startswith(RESOLVE) and not key.endswith("_text") and self.data[key] in CHOICES
+        }
+
+    def editorial_action(self, cleaned) -> actions.ArticleAction:
+        article, pressed = self.instance, self.pressed
+        common = {
+            "by": self.user,
+            # A form that does not say where it started is merged against an unknown start,
+            # so every difference is a conflict: it can never overwrite unseen.
+            "expected_version": (cleaned.get("loaded_version") or 0) if article.pk else None,
+            "values": self.editorial_values(cleaned),
+            "decisions": self.decisions(),
+            "signature": cleaned.get("merge_signature", ""),
+        }
+        if pressed == PUBLISH:
+            return actions.PublishArticle(article, **common)
+        if pressed == SCHEDULE:
+            schedule = actions.ScheduleArticle.for_story(article)
+            return schedule(article, at=cleaned.get("publish_at"), **common)
+        save = {"kind": cleaned.get("save_kind") or None, "note": cleaned.get("update_note", "")}
+        restored = self._restored_revision(cleaned.get("restore_from"))
+        if restored is not None:
+            return actions.RestoreRevision(article, restored, **save, **common)
+        return actions.SaveArticle(article, **save, **common)
+
+    def _restored_revision(self, number):
+        if self.instance.pk is None or number is None:
+            return None
+        return self.instance.revisions.filter(number=number).first()
 
     def clean(self):
         cleaned = super().clean()
-        article = self.instance
-        if article.pk is not None:
-            self._check_version(cleaned.get("loaded_version"))
-
-        if self.publishing:
-            self._clean_publishing(cleaned)
-        elif cleaned.get("publish_at") and "publish_at" in self.changed_data:
-            self.add_error("publish_at", "To schedule the story, use the “Publish” button.")
-        elif "save_kind" in self.fields:
-            kind, note = cleaned.get("save_kind"), cleaned.get("update_note", "").strip()
-            if not kind:
-                self.add_error("save_kind", "Choose update, correction or silent fix.")
-            elif kind in (Revision.Kind.UPDATE, Revision.Kind.CORRECTION) and not note:
-                self.add_error("update_note", "Tell readers what changed.")
+        if self.errors:
+            return cleaned
+        if (
+            self.pressed != SCHEDULE
+            and cleaned.get("publish_at")
+            and ("publish_at" in self.changed_data)
+        ):
+            self.add_error("publish_at", "To schedule the story, use the “Schedule” button.")
+            return cleaned
+        if self.pressed == REVIEW:
+            self._show_review(self.editorial_values(cleaned))
+        self.action = self.editorial_action(cleaned)
+        try:
+            self.action.check()
+            self.action.validate()
+        except PermissionDenied as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal
+        except WorkflowError as error:
+            self.add_error(error.field if error.field in self.fields else None, str(error))
+        except MergeConflict as conflict:
+            self._show_conflict(conflict)
         return cleaned
 
-    def _clean_publishing(self, cleaned):
-        if self.user is not None and not self.user.has_perm("articles.publish_article"):
-            raise forms.ValidationError("You may not publish stories; an editor must.")
-        if self.instance.is_published:
-            raise forms.ValidationError("This story is already published.")
-        if self.instance.status == Article.Status.WITHDRAWN:
-            raise forms.ValidationError("A withdrawn story cannot be published again.")
-        at = cleaned.get("publish_at")
-        if at is not None and at < timezone.now() - services.PUBLISH_CLOCK_SLACK:
-            self.add_error("publish_at", "Choose a time in the future, or leave it empty.")
-
-    def _check_version(self, version):
-        """Refuse a save that started from an older version, and show what changed since.
-
-        The refused form keeps the editor's text; its hidden version moves to the current one,
-        so saving again (after reading the changes) is a deliberate choice.
-        """
-        current = self.instance.version
-        if version == current:
-            return
-        started = (
-            self.instance.revisions.filter(number__lte=version or 0).order_by("-number").first()
-        )
-        # clean() runs before the form's data is copied onto the instance: it still holds
-        # the stored text.
-        stored = {name: getattr(self.instance, name) for name in ("headline", "deck", "body")}
-        meanwhile = list(
-            self.instance.revisions.filter(number__gt=version or 0)
-            .select_related("editor")
-            .order_by("number")[:20]
-        )
-        self.conflict = {
-            "started_version": version,
-            "current_version": current,
-            "started": started,
-            "stored": stored,
-            "meanwhile": meanwhile,
-            "status": self.instance.get_status_display(),
-        }
-        self.data["loaded_version"] = current
-        started_from = f"version {version}" if version else "an unknown version"
+    def _show_review(self, values):
+        """The live story's safe default: show what readers would see change; save nothing."""
+        self.review = field_diffs(readable(article_snapshot(self.instance)), readable(values))
         raise forms.ValidationError(
-            "Someone else saved this story while you were editing it "
-            f"(you started from {started_from}; it is now at version {current}). "
-            "Nothing was saved. Your text is kept below: read what changed meanwhile, "
-            "merge it into your text if needed, then save again.",
+            "Nothing is saved yet. Below is what readers would see change: choose the kind "
+            "of change, then press “Publish this change”.",
+            code="review",
+        )
+
+    def _show_conflict(self, conflict: MergeConflict):
+        """Refuse the save and come back with the merged text, the conflicts to decide.
+
+        The fields hold the newest version with the editor's changes merged in (and the
+        editor's own text where it conflicts); the start stays the version the editor
+        began from, so saving again merges again and never reverts the other side.
+        """
+        merged = conflict.merge
+        started = base_revision(self.instance, conflict.expected_version)
+        self.conflict = {
+            "started_version": conflict.expected_version or None,
+            "current_version": conflict.current_version,
+            "status": self.instance.get_status_display(),
+            "meanwhile": list(
+                self.instance.revisions.filter(number__gt=conflict.expected_version or 0)
+                .select_related("editor")
+                .order_by("number")[:20]
+            ),
+            "started": started,
+            "diffs": field_diffs(
+                readable(revision_snapshot(started)) if started else None,
+                readable(article_snapshot(self.instance)),
+            ),
+            "conflicts": [
+                {
+                    "conflict": item,
+                    "original": shown(item.field, item.original),
+                    "mine": shown(item.field, item.mine),
+                    "theirs": shown(item.field, item.theirs),
+                    "choice": self.decisions().get(item.id, ("", ""))[0],
+                }
+                for item in merged.conflicts
+            ],
+            "signature": merged.signature,
+        }
+        showing = merged.with_mine_in_conflicts()
+        for name in ("headline", "slug", "deck", "byline", "body"):
+            self.data[name] = showing[name]
+        self.data["dateline"] = showing["dateline"] or ""
+        self.data.setlist(
+            "tags",
+            [
+                str(pk)
+                for pk in Tag.objects.filter(name__in=showing["tags"]).values_list("pk", flat=True)
+            ],
+        )
+        self.data["merge_signature"] = merged.signature
+        count = len(merged.conflicts)
+        raise forms.ValidationError(
+            "Someone else saved this story while you were editing it (you started from "
+            f"{started_label(conflict.expected_version)}; it is now at version "
+            f"{conflict.current_version}). Nothing was saved. Their changes and yours are "
+            f"merged below, except {count} {'place' if count == 1 else 'places'} where you "
+            "both changed the same text: choose mine, theirs or the original for each "
+            "(or write your own), then save again.",
             code="stale",
         )
 
 
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason shown to readers",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Readers see this note instead of the story.",
-    )
+def started_label(version: int | None) -> str:
+    return f"version {version}" if version else "an unknown version"
+
+
+def readable(snapshot: dict | None) -> dict | None:
+    """A snapshot with the dateline and tags as the words an editor reads."""
+    if snapshot is None:
+        return None
+    return {
+        **snapshot,
+        "dateline_text": shown("dateline", snapshot["dateline"]),
+        "tag_text": shown("tags", snapshot["tags"]),
+    }
+
+
+def shown(field: str, value) -> str:
+    if value is None:
+        return ""
+    if field == "dateline":
+        place = Dateline.objects.filter(pk=value).first()
+        return str(place) if place else ""
+    if field == "tags":
+        return ", ".join(value)
+    return value
+
+
+class ReasonForm(forms.Form):
+    """The one input of unpublish, withdraw and republish: why (for readers or the desk)."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, label: str, help_text: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = help_text

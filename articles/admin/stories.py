@@ -1,7 +1,8 @@
 """The story admin: a declarative ModelAdmin over the editorial services.
 
-Every write goes through `articles.editorial.services`, which checks permission, keeps revisions and
-refuses stale saves. The admin does not use `list_editable`: Django does not protect list
+Every write is an editorial action (`articles.editorial.actions`), which checks permission and
+state, merges or refuses stale saves, and keeps revisions; the admin asks the actions which
+buttons and links to offer. The admin does not use `list_editable`: Django does not protect list
 editing against concurrent saves (ticket #11313), and the workflow actions below carry the
 versions the editor confirmed instead.
 """
@@ -11,16 +12,20 @@ from django.db.models import F, Prefetch
 from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 
-from ..diffs import field_diffs
-from ..editorial import services
+from ..editorial import actions
+from ..editorial.actions import default_save_kind
+from ..editorial.errors import StaleArticleError
+from ..editorial.merge import LABELS
+from ..editorial.permissions import can_edit
+from ..editorial.versions import column_values, revision_snapshot
 from ..models import Article, Tag, Update
 from ..site.formatting import reader_time
 from ..site.search import matching, supports_full_text
 from .changelist import CountryFilter, EstimatedCountPaginator, FirstPublishedFilter, StatusFilter
-from .forms import ArticleAdminForm
+from .forms import PUBLISH, REVIEW, SCHEDULE, ArticleAdminForm
 from .params import whole_number
 from .views import ArticleViewsMixin
-from .workflow import WorkflowActionsMixin
+from .workflow import WORKFLOW, WorkflowActionsMixin
 
 PROVENANCE_FIELDS = ["legacy_id", "source_file", "retrieved_at", "created_at", "modified_at"]
 
@@ -87,7 +92,7 @@ class ArticleAdmin(WorkflowActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
     autocomplete_fields = ["dateline", "tags"]
     readonly_fields = ["status_summary", *PROVENANCE_FIELDS]
     inlines = [UpdateInline]
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = ["publish_selected", "unpublish_selected", "withdraw_selected", "delete_selected"]
 
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL, search the stored full-text index, drafts and all.
@@ -149,10 +154,10 @@ class ArticleAdmin(WorkflowActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         publishing = ["status_summary"]
         if obj is None or self.has_change_permission(request, obj):
-            publishing.append("loaded_version")
-            if obj is not None and services.default_save_kind(obj) is None:
+            publishing += ["loaded_version", "restore_from", "merge_signature"]
+            if obj is not None and default_save_kind(obj) is None:
                 publishing += ["save_kind", "update_note"]
-            if self._can_publish(request, obj):
+            if any(name == SCHEDULE for name, _, _ in self.editorial_buttons(request, obj)):
                 publishing.append("publish_at")
         return [
             ("Story", {"fields": ["headline", "slug", "deck", "byline", "body"]}),
@@ -167,102 +172,140 @@ class ArticleAdmin(WorkflowActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
             ),
         ]
 
+    def editorial_buttons(self, request, obj) -> list[tuple[str, str, str]]:
+        """The form's submit buttons as (name, label, help), the default (Enter's) first.
+
+        The default never changes what readers see: on a draft, a scheduled or a withdrawn
+        story it saves; on a live story it only reviews the change. Publishing, scheduling
+        and pushing a change live are their own buttons, offered as the actions allow.
+        """
+        if obj is not None and not self.has_change_permission(request, obj):
+            return []
+        story = obj if obj is not None else Article()
+        if obj is not None and default_save_kind(obj) is None:
+            buttons = [
+                (REVIEW, "Review changes", "Shows what readers would see change; saves nothing."),
+                (
+                    "_save",
+                    "Publish this change",
+                    "Puts the change on the live story, as the kind of change chosen above.",
+                ),
+            ]
+        else:
+            label = "Save draft" if story.status == Article.Status.DRAFT else "Save"
+            unseen = "readers see nothing of it"
+            if story.status == Article.Status.WITHDRAWN:
+                unseen = "readers keep seeing the withdrawal notice"
+            elif story.is_scheduled:
+                unseen = "readers see nothing until the publication time"
+            buttons = [
+                ("_save", label, f"Keeps the text as a new version; {unseen}."),
+                ("_continue", f"{label} and keep editing", "The same, staying on this page."),
+            ]
+        publish = actions.PublishArticle
+        if publish(story, by=request.user).is_allowed(story):
+            buttons.append((PUBLISH, publish.label, "Saves the text; readers see it at once."))
+        schedule = actions.ScheduleArticle.for_story(story)
+        if schedule(story, by=request.user).is_allowed(story):
+            buttons.append(
+                (
+                    SCHEDULE,
+                    schedule.label,
+                    "Saves the text and publishes it at the “Publish at” time.",
+                )
+            )
+        return buttons
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         return form
 
     def get_object(self, request, object_id, from_field=None):
-        """On "restore version N", the change form opens with that version's text.
+        """On "restore version N", the change form opens with that version of every field.
 
-        Saving it is an ordinary save: a new version, of the kind the editor chooses.
+        Saving it is a restore: a new version, of the kind the editor chooses, and never a
+        silent fix where it would undo a public change (`actions.RestoreRevision`).
         """
         article = super().get_object(request, object_id, from_field)
         number = whole_number(request.GET.get("restore"))
         if article is not None and request.method == "GET" and number is not None:
-            revision = article.revisions.filter(number=number).first()
+            revision = article.revisions.select_related("dateline").filter(number=number).first()
             if revision is not None:
-                article.headline, article.deck, article.body = (
-                    revision.headline,
-                    revision.deck,
-                    revision.body,
-                )
+                for name, value in column_values(revision_snapshot(revision)).items():
+                    setattr(article, name, value)
                 article.restored_from = revision
         return article
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if form.publishing:
-            services.publish_article(
-                obj,
-                by=request.user,
-                at=data.get("publish_at"),
-                expected_version=data["loaded_version"],
+        action = form.action
+        action.execute()
+        if action.merged is not None:
+            fields = ", ".join(LABELS[name].lower() for name in action.merged.taken_from_theirs)
+            self.message_user(
+                request,
+                f"“{obj}” was changed by someone else while you edited it; their changes "
+                f"({fields or 'none to the text'}) are kept and yours merged in.",
+                messages.WARNING,
             )
+        if isinstance(action, actions.PublishArticle):
             verb = "scheduled for " + newsroom_time(obj.published_at)
             if obj.is_published:
                 verb = "published"
             self.message_user(request, f"“{obj}” is {verb}.", messages.SUCCESS)
-        else:
-            services.save_article(
-                obj,
-                by=request.user,
-                kind=data.get("save_kind") or None,
-                note=data.get("update_note", ""),
-                expected_version=data.get("loaded_version"),
-            )
+
+    def save_related(self, request, form, formsets, change):
+        """Tags were saved by the editorial action with the rest of the version, so the
+        form's own many-to-many save (Django's default here) is left out."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.StaleArticleError:
+        except StaleArticleError:
             # Someone saved between this request's version check and its write. The
-            # transaction was rolled back; a second pass finds the newer version and shows
-            # the conflict with the editor's text kept.
+            # transaction was rolled back; a second pass merges against the newer version.
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
+        context["editorial_buttons"] = self.editorial_buttons(request, obj)
         if obj is not None:
-            info = self.opts.app_label, self.opts.model_name
-            context["preview_url"] = reverse("admin:{}_{}_preview".format(*info), args=[obj.pk])
-            context["versions_url"] = reverse("admin:{}_{}_versions".format(*info), args=[obj.pk])
-            if obj.status == Article.Status.PUBLISHED and self.has_withdraw_permission(request):
-                context["withdraw_url"] = reverse(
-                    "admin:{}_{}_withdraw".format(*info), args=[obj.pk]
-                )
-            context["restored_from"] = getattr(obj, "restored_from", None)
-        context["can_publish"] = self._can_publish(request, obj) and (
-            obj is None or self.has_change_permission(request, obj)
-        )
-        context["publish_label"] = "Reschedule" if obj and obj.is_scheduled else "Publish"
-        if getattr(form, "conflict", None):
-            conflict = form.conflict
-            conflict["diffs"] = field_diffs(conflict["started"], conflict["stored"])
-            context["conflict"] = conflict
+            route = f"{self.opts.app_label}_{self.opts.model_name}"
+            context["preview_url"] = reverse(f"admin:{route}_preview", args=[obj.pk])
+            context["versions_url"] = reverse(f"admin:{route}_versions", args=[obj.pk])
+            context["workflow_links"] = [
+                (WORKFLOW[operation].button, reverse(f"admin:{route}_{operation}", args=[obj.pk]))
+                for operation in ("unpublish", "withdraw", "republish")
+                if WORKFLOW[operation].action(obj, by=request.user).is_allowed(obj)
+            ]
+            if self.has_delete_permission(request, obj):
+                context["delete_url"] = reverse(f"admin:{route}_delete", args=[obj.pk])
+            restored = getattr(obj, "restored_from", None)
+            if restored is not None:
+                context["restored_from"] = restored
+                context["undone_public_changes"] = actions.RestoreRevision(
+                    obj, restored, by=request.user
+                ).undone_public_changes()
+        context["conflict"] = form.conflict
+        context["review"] = form.review
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    # Permissions: enforced here and again in `articles.editorial.services`.
+    # Permissions: the editorial actions decide; the admin asks them.
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or services.can_edit(request.user, obj)
+        return obj is None or can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or services.can_edit(request.user, obj)
+        if obj is None:
+            return super().has_delete_permission(request)
+        return actions.DeleteArticle(obj, by=request.user).is_allowed(obj)
 
-    def has_publish_permission(self, request):
-        return request.user.has_perms(["articles.change_article", "articles.publish_article"])
-
-    def has_withdraw_permission(self, request):
-        return request.user.has_perms(["articles.change_article", "articles.withdraw_article"])
-
-    def _can_publish(self, request, obj):
-        allowed_state = obj is None or obj.status == Article.Status.DRAFT or obj.is_scheduled
-        return allowed_state and self.has_publish_permission(request)
+    def delete_model(self, request, obj):
+        actions.DeleteArticle(obj, by=request.user).execute()
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -278,10 +321,6 @@ class ArticleAdmin(WorkflowActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
                 wrap(self.versions_view),
                 name="{}_{}_versions".format(*info),
             ),
-            path(
-                "<path:object_id>/withdraw/",
-                wrap(self.withdraw_view),
-                name="{}_{}_withdraw".format(*info),
-            ),
+            *self.workflow_urls(),
             *super().get_urls(),
         ]

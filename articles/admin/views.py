@@ -36,7 +36,7 @@ class ArticleViewsMixin:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        revisions = list(article.revisions.select_related("editor", "update"))
+        revisions = list(article.revisions.select_related("editor", "update", "dateline"))
         by_number = {revision.number: revision for revision in revisions}
         newer = _pick(request.GET.get("b"), by_number, revisions[0] if revisions else None)
         older_default = revisions[1] if len(revisions) > 1 else newer

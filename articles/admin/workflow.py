@@ -1,50 +1,148 @@
-"""Publish and withdraw from the story list or one story's page, with the versions confirmed.
+"""The lifecycle from the story list or one story's page, with the versions confirmed.
 
-A confirmation page records each story's version; applying it refuses any story that changed
-after the editor saw it, as the change form does.
+Publish, unpublish, withdraw, republish and delete are each an editorial action
+(`articles.editorial.actions`). A confirmation page lists the stories with each one's version
+and whether the action may happen to it; applying refuses any story that changed after the
+editor saw it, as the change form does.
 """
+
+from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 
-from ..editorial import services
+from ..editorial import actions
+from ..editorial.errors import StaleArticleError, WorkflowError
 from ..models import Article
-from .forms import WithdrawForm
+from .forms import ReasonForm
 from .params import whole_number
 
 
+@dataclass(frozen=True)
+class Workflow:
+    action: type[actions.ArticleAction]
+    title: str
+    button: str
+    done: str
+    consequence: str
+    reason_label: str = ""
+    reason_help: str = ""
+
+
+WORKFLOW = {
+    "publish": Workflow(
+        actions.PublishArticle,
+        "Publish these stories now?",
+        "Publish now",
+        "published",
+        "Readers will see these stories at once.",
+    ),
+    "unpublish": Workflow(
+        actions.UnpublishArticle,
+        "Unpublish these stories?",
+        "Unpublish",
+        "unpublished",
+        "They go back to draft and leave every public page, list, feed and the API; their "
+        "addresses answer “not found”. Their versions and update log stay in the newsroom.",
+        "Why (for the newsroom)",
+        "Kept in the story's workflow history; readers are not told.",
+    ),
+    "withdraw": Workflow(
+        actions.WithdrawArticle,
+        "Withdraw these stories?",
+        "Withdraw",
+        "withdrawn",
+        "Readers will see the reason below instead of the story.",
+        "Reason shown to readers",
+        "Readers see this note instead of the story.",
+    ),
+    "republish": Workflow(
+        actions.RepublishArticle,
+        "Republish these stories?",
+        "Republish",
+        "republished",
+        "Readers will see the stories again, with the note below in their update log.",
+        "Note for readers",
+        "Shown in the story's update log: why it is back.",
+    ),
+    "delete": Workflow(
+        actions.DeleteArticle,
+        "Delete these drafts?",
+        "Delete",
+        "deleted",
+        "Drafts readers never saw are deleted with their versions. A story readers saw "
+        "cannot be deleted: withdraw it instead.",
+    ),
+}
+
+
+def _allowed(request, operation: str) -> bool:
+    names = WORKFLOW[operation].action.permissions
+    return request.user.has_perms([f"articles.{name}" for name in names])
+
+
 class WorkflowActionsMixin:
-    """The story admin's workflow actions and its one-story withdraw page."""
+    """The story admin's workflow actions and its one-story workflow pages."""
 
     @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_selected(self, request, queryset):
         return self._confirm_workflow(request, queryset, "publish")
 
+    @admin.action(description="Unpublish selected stories", permissions=["unpublish"])
+    def unpublish_selected(self, request, queryset):
+        return self._confirm_workflow(request, queryset, "unpublish")
+
     @admin.action(description="Withdraw selected stories", permissions=["withdraw"])
     def withdraw_selected(self, request, queryset):
         return self._confirm_workflow(request, queryset, "withdraw")
 
+    @admin.action(description="Delete selected drafts", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Replaces Django's bulk delete, which would delete published stories too."""
+        return self._confirm_workflow(request, queryset, "delete")
+
+    def has_publish_permission(self, request):
+        return _allowed(request, "publish")
+
+    def has_unpublish_permission(self, request):
+        return _allowed(request, "unpublish")
+
+    def has_withdraw_permission(self, request):
+        return _allowed(request, "withdraw")
+
     def _confirm_workflow(self, request, queryset, operation, *, single=False):
-        """A confirmation page that records each story's version; applying it refuses any
-        story that changed after the editor saw it, like the change form does."""
+        workflow = WORKFLOW[operation]
         articles = list(queryset.select_related("dateline").order_by("-id"))
         confirmed = request.method == "POST" and request.POST.get("post") == "yes"
-        form = WithdrawForm(request.POST if confirmed else None)
-        if confirmed and (operation == "publish" or form.is_valid()):
+        form = None
+        if workflow.reason_label:
+            form = ReasonForm(
+                request.POST if confirmed else None,
+                label=workflow.reason_label,
+                help_text=workflow.reason_help,
+            )
+        if confirmed and (form is None or form.is_valid()):
             self._apply_workflow(request, articles, operation, form)
             return None
+        rows = []
+        for article in articles:
+            try:
+                workflow.action(article, by=request.user).check(article)
+            except (PermissionDenied, WorkflowError) as refusal:
+                rows.append((article, str(refusal)))
+            else:
+                rows.append((article, ""))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Publish these stories now?"
-            if operation == "publish"
-            else "Withdraw these stories?",
+            "title": workflow.title,
+            "workflow": workflow,
             "operation": operation,
-            "articles": articles,
+            "rows": rows,
             "form": form,
             "single": single,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -55,49 +153,59 @@ class WorkflowActionsMixin:
         )
 
     def _apply_workflow(self, request, articles, operation, form):
+        workflow = WORKFLOW[operation]
+        reason = {"reason": form.cleaned_data["reason"]} if form is not None else {}
         done = 0
         for article in articles:
             expected = whole_number(request.POST.get(f"version_{article.pk}"))
             if expected is None:
                 self.message_user(request, f"“{article}”: no version given.", messages.ERROR)
                 continue
+            name = str(article)
             try:
-                if operation == "publish":
-                    services.publish_article(article, by=request.user, expected_version=expected)
-                    message = "Published."
-                else:
-                    services.withdraw_article(
-                        article,
-                        by=request.user,
-                        reason=form.cleaned_data["reason"],
-                        expected_version=expected,
-                    )
-                    message = "Withdrawn."
-            except services.StaleArticleError:
+                workflow.action(
+                    article, by=request.user, expected_version=expected, **reason
+                ).execute()
+            except StaleArticleError:
                 self.message_user(
                     request,
-                    f"“{article}” was changed by someone else after you chose it; nothing "
+                    f"“{name}” was changed by someone else after you chose it; nothing "
                     "was done to it. Look at it again, then try again.",
                     messages.ERROR,
                 )
-            except services.WorkflowError as error:
-                self.message_user(request, f"“{article}”: {error}", messages.ERROR)
+            except (PermissionDenied, WorkflowError) as refusal:
+                self.message_user(request, f"“{name}”: {refusal}", messages.ERROR)
             else:
-                self.log_change(request, article, message)
+                if operation != "delete":
+                    self.log_change(request, article, f"{workflow.done.capitalize()}.")
                 done += 1
         if done:
-            verb = "published" if operation == "publish" else "withdrawn"
-            self.message_user(request, f"{done} {'story' if done == 1 else 'stories'} {verb}.")
+            noun = "story" if done == 1 else "stories"
+            self.message_user(request, f"{done} {noun} {workflow.done}.")
 
-    def withdraw_view(self, request, object_id):
-        if not self.has_withdraw_permission(request):
+    def workflow_view(self, request, object_id, operation):
+        if not _allowed(request, operation):
             raise PermissionDenied
         queryset = Article.objects.filter(pk=unquote(object_id))
         if not queryset.exists():
             raise Http404
-        response = self._confirm_workflow(request, queryset, "withdraw", single=True)
+        response = self._confirm_workflow(request, queryset, operation, single=True)
         if response is None:
             return HttpResponseRedirect(
                 reverse("admin:articles_article_change", args=[unquote(object_id)])
             )
         return response
+
+    def workflow_urls(self):
+        """One page per story for the state changes the change form links to."""
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                f"<path:object_id>/{operation}/",
+                wrap(self.workflow_view),
+                {"operation": operation},
+                name=f"{info[0]}_{info[1]}_{operation}",
+            )
+            for operation in ("unpublish", "withdraw", "republish")
+        ]

@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied
 from ..models import Article
 
 
-def require(user, *permissions: str) -> None:
+def require(user, *permissions: str, message: str = "") -> None:
     missing = [name for name in permissions if not user.has_perm(f"articles.{name}")]
     if missing:
-        raise PermissionDenied(f"{user} lacks {', '.join(missing)}.")
+        raise PermissionDenied(message or f"{user} lacks {', '.join(missing)}.")
 
 
 def can_edit(user, article: Article) -> bool:

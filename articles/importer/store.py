@@ -174,8 +174,10 @@ def _import_revision(article_id: int, number: int, status: str, fields: dict) ->
         "article_id": article_id,
         "number": number,
         "headline": fields["headline"],
+        "slug": fields["slug"],
         "deck": fields["deck"],
         "body": fields["body"],
+        "dateline_id": fields["dateline_id"],
         "kind": Revision.Kind.IMPORT,
         "is_public": status == Article.Status.PUBLISHED,
     }

@@ -26,3 +26,15 @@ def form_data(article, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def post_story_workflow(client, article, operation, reason, *, version=None):
+    """Confirm `operation` (unpublish, withdraw, republish) on the story's own page."""
+    return client.post(
+        f"/admin/articles/article/{article.pk}/{operation}/",
+        {
+            f"version_{article.pk}": article.version if version is None else version,
+            "reason": reason,
+            "post": "yes",
+        },
+    )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.admin.changelist import EstimatedCountPaginator
 from articles.editorial import services
 from articles.models import Article, Revision, Update
-from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data
+from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data, post_story_workflow
 from tests.factories import (
     ArticleFactory,
     DatelineFactory,
@@ -213,7 +213,7 @@ def test_publishing_from_the_form_now_or_later(editor_client):
         local = timezone.localtime(NOON + timedelta(days=1))
         data = form_data(
             later,
-            _publish="Publish",
+            _schedule="Schedule",
             publish_at_0=local.strftime("%Y-%m-%d"),
             publish_at_1=local.strftime("%H:%M:%S"),
         )
@@ -228,7 +228,7 @@ def test_publishing_from_the_form_refuses_a_past_time(editor_client):
     past = timezone.localtime() - timedelta(days=3)
     data = form_data(
         article,
-        _publish="Publish",
+        _schedule="Schedule",
         publish_at_0=past.strftime("%Y-%m-%d"),
         publish_at_1=past.strftime("%H:%M:%S"),
     )
@@ -249,7 +249,7 @@ def test_a_publication_time_without_publishing_is_not_ignored(editor_client):
 
     response = editor_client.post(change_url(article), data)
 
-    assert "To schedule the story, use the “Publish” button." in response.text
+    assert "To schedule the story, use the “Schedule” button." in response.text
     assert Article.objects.get().version == 1
 
 
@@ -259,7 +259,7 @@ def test_a_published_story_needs_a_kind_of_change(editor_client):
     response = editor_client.post(change_url(article), form_data(article, body="Changed."))
 
     assert response.status_code == 200
-    assert "Choose update, correction or silent fix." in response.text
+    assert "Say whether this change is an update, a correction or a silent fix." in response.text
     assert Article.objects.get().version == 1
 
 
@@ -269,7 +269,7 @@ def test_an_update_needs_a_note_and_then_moves_updated(editor_client):
     response = editor_client.post(
         change_url(article), form_data(article, body="Changed.", save_kind="update")
     )
-    assert "Tell readers what changed." in response.text
+    assert "Updates and corrections need a note for readers." in response.text
 
     response = editor_client.post(
         change_url(article),
@@ -298,9 +298,7 @@ def test_a_silent_fix_from_the_form_moves_nothing(editor_client):
 # Nothing lost between editors
 
 
-def test_the_second_editor_is_refused_keeps_their_text_and_sees_what_changed(
-    client, editor, second_editor
-):
+def test_a_second_editor_changing_other_fields_is_merged_not_refused(client, editor, second_editor):
     article = Article(headline="Bridge closes", body="The old bridge closed today.")
     services.save_article(article, by=editor)
     loaded = form_data(article)  # both editors open the story at version 1
@@ -310,23 +308,77 @@ def test_the_second_editor_is_refused_keeps_their_text_and_sees_what_changed(
     services.save_article(first, by=editor, expected_version=1)
 
     client.force_login(second_editor)
+    response = client.post(change_url(article), {**loaded, "headline": "Bridge shut <for good>"})
+
+    assert response.status_code == 302
+    stored = Article.objects.get()
+    assert (stored.headline, stored.body, stored.version) == (
+        "Bridge shut <for good>",
+        "The old bridge closed today after cracks were found.",
+        3,
+    )
+    merged = [str(m) for m in response.wsgi_request._messages if "someone else" in str(m)]
+    assert merged == [
+        "“Bridge shut <for good>” was changed by someone else while you edited it; their "
+        "changes (body) are kept and yours merged in."
+    ]
+
+
+def test_a_conflict_is_shown_side_by_side_and_saved_only_once_decided(
+    client, editor, second_editor
+):
+    article = Article(headline="Bridge closes", body="The old bridge closed today.")
+    services.save_article(article, by=editor)
+    loaded = form_data(article)
+    first = Article.objects.get()
+    first.headline = "Bridge closes after cracks"
+    first.byline = "By A. Reporter"
+    services.save_article(first, by=editor, expected_version=1)
+
+    client.force_login(second_editor)
     mine = {**loaded, "headline": "Bridge shut <for good>"}
     response = client.post(change_url(article), mine)
 
     assert response.status_code == 200
     text = response.text
     assert "Someone else saved this story while you were editing it" in text
-    assert 'value="Bridge shut &lt;for good&gt;"' in text  # the second editor's text kept
-    assert "<del>today.</del><ins>today after cracks were found.</ins>" in text
     assert "Draft save by editor" in text
-    stored = Article.objects.get()
-    assert (stored.headline, stored.version) == ("Bridge closes", 2)
-    assert 'name="loaded_version" value="2"' in text
+    assert "<dt>Byline</dt>" in text  # what changed meanwhile covers every field
+    assert "<ins>By A. Reporter</ins>" in text
+    # Mine, theirs and the original side by side, mine kept in the form, escaped.
+    assert text.count('name="resolve_headline"') == 4
+    assert "<pre>Bridge shut &lt;for good&gt;</pre>" in text
+    assert "<pre>Bridge closes after cracks</pre>" in text
+    assert "<pre>Bridge closes</pre>" in text
+    assert 'value="Bridge shut &lt;for good&gt;"' in text
+    assert 'name="byline" value="By A. Reporter"' in text  # the form is the newest version
+    assert 'name="loaded_version" value="1"' in text
+    signature = response.context["adminform"].form.conflict["signature"]
+    assert f'name="merge_signature" value="{signature}"' in text
 
-    # Having seen the changes, saving again is deliberate and goes through.
-    response = client.post(change_url(article), {**mine, "loaded_version": 2})
+    # Plain Save again: still nothing saved, the conflict is still open.
+    again = {**mine, "byline": "By A. Reporter", "merge_signature": signature}
+    response = client.post(change_url(article), again)
+    assert response.status_code == 200
+    assert Article.objects.get().version == 2
+
+    # A decision from another screen (another signature) is not applied.
+    stale = {**again, "merge_signature": "0" * 16, "resolve_headline": "mine"}
+    assert client.post(change_url(article), stale).status_code == 200
+    assert Article.objects.get().version == 2
+
+    response = client.post(
+        change_url(article),
+        {**again, "resolve_headline": "edit", "resolve_headline_text": "Bridge shut after cracks"},
+    )
     assert response.status_code == 302
-    assert Article.objects.get().headline == "Bridge shut <for good>"
+    stored = Article.objects.get()
+    assert (stored.headline, stored.byline, stored.version) == (
+        "Bridge shut after cracks",
+        "By A. Reporter",
+        3,
+    )
+    assert stored.revisions.get(number=3).headline == "Bridge shut after cracks"
 
 
 def test_a_save_that_does_not_say_where_it_started_is_refused(editor_client):
@@ -387,10 +439,13 @@ def test_publish_action_confirms_then_publishes(editor_client):
     assert set(Revision.objects.values_list("kind", flat=True)) == {"publication"}
 
 
-def test_withdraw_needs_a_reason(editor_client):
+@pytest.mark.parametrize(
+    ("action", "status"), [("withdraw_selected", "withdrawn"), ("unpublish_selected", "draft")]
+)
+def test_withdraw_and_unpublish_from_the_list_need_a_reason(editor_client, action, status):
     article = ArticleFactory(published=True)
     post = {
-        "action": "withdraw_selected",
+        "action": action,
         "_selected_action": [article.pk],
         f"version_{article.pk}": 1,
         "post": "yes",
@@ -402,7 +457,10 @@ def test_withdraw_needs_a_reason(editor_client):
 
     editor_client.post(CHANGELIST, {**post, "reason": "Sources retracted."})
     stored = Article.objects.get()
-    assert (stored.status, stored.withdrawal_reason) == ("withdrawn", "Sources retracted.")
+    assert stored.status == status
+    assert stored.status_changes.get().reason == "Sources retracted."
+    if status == "withdrawn":
+        assert stored.withdrawal_reason == "Sources retracted."
 
 
 def test_withdraw_from_the_story_page(editor_client, editor):
@@ -410,9 +468,7 @@ def test_withdraw_from_the_story_page(editor_client, editor):
     url = f"/admin/articles/article/{article.pk}/withdraw/"
     assert url in editor_client.get(change_url(article)).text
 
-    response = editor_client.post(
-        url, {f"version_{article.pk}": 1, "reason": "Legal advice.", "post": "yes"}
-    )
+    response = post_story_workflow(editor_client, article, "withdraw", "Legal advice.")
 
     assert response.status_code == 302
     change = Article.objects.get().status_changes.get()

@@ -119,11 +119,20 @@ def test_only_editors_withdraw_from_the_story_page(client, role):
     assert (Article.objects.get().status == "withdrawn") == (role == "editor")
 
 
-def test_only_editors_delete_a_published_story(client, role):
+def test_nobody_deletes_a_published_story(client, role):
     article = ArticleFactory(published=True)
 
     client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
 
+    assert Article.objects.exists()
+
+
+def test_only_editors_delete_a_draft_never_published(client, role):
+    draft = ArticleFactory()
+
+    response = client.post(f"/admin/articles/article/{draft.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == (302 if role == "editor" else 403)
     assert Article.objects.exists() == (role == "reporter")
 
 

@@ -21,7 +21,7 @@ def schedule(client, article, at):
     local = timezone.localtime(at)
     data = form_data(
         article,
-        _publish="Publish",
+        _schedule="Schedule",
         publish_at_0=local.strftime("%Y-%m-%d"),
         publish_at_1=local.strftime("%H:%M:%S"),
     )
