@@ -1,0 +1,77 @@
+"""The editor's unsaved edit of a story, kept as they type and offered back when they return.
+
+The change form's script posts the text fields whenever they changed and a few seconds have
+passed; a crash or a closed tab then loses at most those seconds. An autosave belongs to one
+editor and one story, is never a version and never public, and goes when the story is saved.
+"""
+
+from django.http import JsonResponse
+from django.utils import timezone
+
+from ..models import Article, Autosave
+from ..site.formatting import reader_time
+from .params import whole_number
+
+# The form fields an autosave keeps: the editor's text. Placement and publishing are quick to
+# choose again and carry rules (a publication time, a kind of change) best chosen afresh.
+AUTOSAVED_FIELDS = {
+    name: Article._meta.get_field(name).max_length
+    for name in ("headline", "slug", "deck", "byline", "body")
+}
+# A bound on what one autosave may store, far above any story the newsroom files.
+MAX_FIELD_CHARS = 200_000
+
+
+def keep(article: Article, editor, data) -> Autosave | None:
+    """Store the editor's text for `article`; None when the post is not a form's text."""
+    base_version = whole_number(data.get("loaded_version"))
+    fields = {name: data.get(name, "") for name in AUTOSAVED_FIELDS}
+    too_long = any(
+        len(value) > (limit or MAX_FIELD_CHARS)
+        for value, limit in zip(fields.values(), AUTOSAVED_FIELDS.values(), strict=True)
+    )
+    if base_version is None or too_long:
+        return None
+    autosave, _ = Autosave.objects.update_or_create(
+        article=article,
+        editor=editor,
+        defaults={"base_version": base_version, "fields": fields, "saved_at": timezone.now()},
+    )
+    return autosave
+
+
+def offer(article: Article, editor) -> Autosave | None:
+    """The editor's autosave of `article` if it holds text the story does not."""
+    autosave = Autosave.objects.filter(article=article, editor=editor).first()
+    if autosave is None:
+        return None
+    if all(autosave.fields.get(name) == getattr(article, name) for name in AUTOSAVED_FIELDS):
+        autosave.delete()  # nothing was lost: the story holds this text already
+        return None
+    return autosave
+
+
+def discard(article: Article, editor) -> None:
+    Autosave.objects.filter(article=article, editor=editor).delete()
+
+
+class AutosaveMixin:
+    """The autosave endpoint of the story admin; the offer is made by `DeskMixin`."""
+
+    def autosave_view(self, request, object_id):
+        article = (
+            Article.objects.filter(pk=whole_number(object_id))
+            .only("pk", "status", "published_at", "version")
+            .first()
+        )
+        if request.method != "POST" or article is None:
+            return JsonResponse({"error": "Post the form to autosave a story."}, status=405)
+        if not self.has_change_permission(request, article):
+            return JsonResponse({"error": "Not allowed."}, status=403)
+        if request.POST.get("discard"):
+            discard(article, request.user)
+            return JsonResponse({"saved": None})
+        autosave = keep(article, request.user, request.POST)
+        if autosave is None:
+            return JsonResponse({"error": "Not a story's text."}, status=400)
+        return JsonResponse({"saved": reader_time(autosave.saved_at)})
