@@ -90,7 +90,8 @@ class MergeMixin:
     """
 
     @admin.action(
-        description="Merge selected %(verbose_name_plural)s into one", permissions=["change"]
+        description="Merge selected %(verbose_name_plural)s into one",
+        permissions=["change", "delete"],
     )
     def merge_selected(self, request, queryset):
         noun, chosen = self.opts.verbose_name, list(queryset)
