@@ -45,10 +45,18 @@ def offer(article: Article, editor) -> Autosave | None:
     autosave = Autosave.objects.filter(article=article, editor=editor).first()
     if autosave is None:
         return None
-    if all(autosave.fields.get(name) == getattr(article, name) for name in AUTOSAVED_FIELDS):
+    if all(
+        same_text(autosave.fields.get(name, ""), getattr(article, name))
+        for name in AUTOSAVED_FIELDS
+    ):
         autosave.delete()  # nothing was lost: the story holds this text already
         return None
     return autosave
+
+
+def same_text(typed: str, stored: str) -> bool:
+    """Browsers post a textarea's line breaks as CRLF, and its value in script as LF."""
+    return typed.replace("\r\n", "\n") == stored.replace("\r\n", "\n")
 
 
 def discard(article: Article, editor) -> None:

@@ -42,7 +42,7 @@ class WorkflowActionsMixin:
             "opts": self.opts,
             "title": "Publish these stories now?"
             if operation == "publish"
-            else "Withdraw these stories?",
+            else ("Withdraw this story?" if single else "Withdraw these stories?"),
             "operation": operation,
             "articles": articles,
             "form": form,

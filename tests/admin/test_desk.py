@@ -228,3 +228,24 @@ def test_the_admin_says_stories(client, editor):
     assert "Add story" in page
     assert "Articles" not in page
     assert Article._meta.verbose_name_plural == "stories"
+
+
+def test_version_and_workflow_times_carry_the_zone(client, editor):
+    article = ArticleFactory()
+    services.save_article(article, by=editor)
+    services.publish_article(article, by=editor, expected_version=article.version)
+    client.force_login(editor)
+    page = client.get(f"/admin/articles/article/{article.pk}/versions/").text
+    saved = re.findall(r"<time datetime=\"[^\"]+Z\">([^<]+)</time>", page)
+    assert len(saved) >= 2
+    assert all(text.endswith("IST") for text in saved)
+
+
+def test_the_withdraw_page_speaks_of_one_story(client, editor):
+    article = ArticleFactory(published=True, headline="Disputed figures")
+    client.force_login(editor)
+    page = client.get(f"/admin/articles/article/{article.pk}/withdraw/").text
+    assert "<h1>Withdraw this story?</h1>" in page
+    assert "instead of this story" in page
+    assert 'value="Withdraw this story"' in page
+    assert "Disputed figures" in page
