@@ -63,6 +63,24 @@ ANALYZE;
 """
 
 
+def fill(stories: int) -> None:
+    """Add synthetic stories until the database holds `stories` of them."""
+    missing = stories - Article.objects.count()
+    if missing > 0:
+        print(f"Adding {missing:,} stories...", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute(FILL.replace("%(missing)s", str(missing)))
+
+
+def superuser_client() -> Client:
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-superuser", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    return client
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=1_000_000)
@@ -70,17 +88,8 @@ def main():
     if connection.vendor != "postgresql":
         parser.error("set DATABASE_URL to a scratch PostgreSQL database")
 
-    missing = args.stories - Article.objects.count()
-    if missing > 0:
-        print(f"Adding {missing:,} stories...", flush=True)
-        with connection.cursor() as cursor:
-            cursor.execute(FILL.replace("%(missing)s", str(missing)))
-
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-superuser", defaults={"is_staff": True, "is_superuser": True}
-    )
-    client = Client(SERVER_NAME="localhost")
-    client.force_login(user)
+    fill(args.stories)
+    client = superuser_client()
     story = Article.objects.order_by("-id").first()
     pages = [
         "/admin/articles/article/",

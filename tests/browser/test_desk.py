@@ -146,6 +146,8 @@ def test_preview_shows_the_unsaved_text_as_readers_will(browser, live_server, ar
     article = ArticleFactory(published=True, headline="Metro line opens")
     context, page = open_as(browser, live_server, editor)
     page.goto(change_url(live_server, article))
+    expect(page.get_by_role("radio", name=re.compile("^Silent fix"))).to_be_visible()
+    page.locator(".field-save_kind").screenshot(path=f"{artefacts_dir}/desk-kind-of-change.png")
     page.get_by_label("Headline").fill("Metro line opens to crowds")
     with page.expect_popup() as popup:
         page.get_by_role("button", name="Preview unsaved changes").click()
@@ -159,6 +161,11 @@ def test_preview_shows_the_unsaved_text_as_readers_will(browser, live_server, ar
     expect(page.get_by_label("Headline")).to_have_value("Metro line opens to crowds")
     article.refresh_from_db()
     assert article.headline == "Metro line opens"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{live_server.url}/admin/")
+    expect(page.locator("#newsroom-dashboard")).to_contain_text("Metro line opens")
+    page.screenshot(path=f"{artefacts_dir}/desk-dashboard.png", full_page=True)
     context.close()
 
 
