@@ -81,15 +81,28 @@ def superuser_client() -> Client:
     return client
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def median_ms(run, rounds: int) -> float:
+    """The median time of `rounds` calls of `run`, in milliseconds."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def prepare(parser: argparse.ArgumentParser):
+    """Parse a bench's arguments, fill the scratch database, and log a superuser in."""
     parser.add_argument("--stories", type=int, default=1_000_000)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         parser.error("set DATABASE_URL to a scratch PostgreSQL database")
-
     fill(args.stories)
-    client = superuser_client()
+    return args, superuser_client()
+
+
+def main():
+    _, client = prepare(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     story = Article.objects.order_by("-id").first()
     pages = [
         "/admin/articles/article/",
@@ -104,16 +117,16 @@ def main():
     ]
     print(f"{Article.objects.count():,} stories")
     for url in pages:
-        times = []
-        for _ in range(3):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.get(url, secure=True)
-                times.append(time.perf_counter() - start)
+
+        def get(url=url):
+            response = client.get(url, secure=True)
             assert response.status_code == 200, (url, response.status_code)
+
+        with CaptureQueriesContext(connection) as queries:
+            get()
         slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
         print(
-            f"{url:52} {len(queries):3} queries {statistics.median(times) * 1000:7.0f} ms"
+            f"{url:52} {len(queries):3} queries {median_ms(get, 3):7.0f} ms"
             f"   slowest {float(slowest['time']) * 1000:5.0f} ms: {slowest['sql'][:60]}"
         )
 

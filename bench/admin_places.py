@@ -9,14 +9,12 @@ the ratio is measured on the same data and the same machine load.
 """
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.admin_list import fill, superuser_client
+from bench.admin_list import median_ms, prepare
 
 # isort: split
 from django.db import connection
@@ -35,24 +33,10 @@ EXACT_COUNTS = {
 }
 
 
-def median_ms(run, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stories", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        parser.error("set DATABASE_URL to a scratch PostgreSQL database")
-    fill(args.stories)
-    client = superuser_client()
+    args, client = prepare(parser)
     story = Article.objects.order_by("-id").first()
     print(f"{Article.objects.count():,} stories, median of {args.rounds} rounds")
 

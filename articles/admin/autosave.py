@@ -5,11 +5,9 @@ passed; a crash or a closed tab then loses at most those seconds. An autosave be
 editor and one story, is never a version and never public, and goes when the story is saved.
 """
 
-from django.http import JsonResponse
 from django.utils import timezone
 
 from ..models import Article, Autosave
-from ..site.formatting import reader_time
 from .params import whole_number
 
 # The form fields an autosave keeps: the editor's text. Placement and publishing are quick to
@@ -61,25 +59,3 @@ def same_text(typed: str, stored: str) -> bool:
 
 def discard(article: Article, editor) -> None:
     Autosave.objects.filter(article=article, editor=editor).delete()
-
-
-class AutosaveMixin:
-    """The autosave endpoint of the story admin; the offer is made by `DeskMixin`."""
-
-    def autosave_view(self, request, object_id):
-        article = (
-            Article.objects.filter(pk=whole_number(object_id))
-            .only("pk", "status", "published_at", "version")
-            .first()
-        )
-        if request.method != "POST" or article is None:
-            return JsonResponse({"error": "Post the form to autosave a story."}, status=405)
-        if not self.has_change_permission(request, article):
-            return JsonResponse({"error": "Not allowed."}, status=403)
-        if request.POST.get("discard"):
-            discard(article, request.user)
-            return JsonResponse({"saved": None})
-        autosave = keep(article, request.user, request.POST)
-        if autosave is None:
-            return JsonResponse({"error": "Not a story's text."}, status=400)
-        return JsonResponse({"saved": reader_time(autosave.saved_at)})

@@ -6,32 +6,66 @@ site" that works for a draft, and Django's History page pointing at the story's 
 """
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from ..models import Article
 from ..site.formatting import reader_time
-from . import autosave
-from .autosave import AutosaveMixin
-from .presence import HEARTBEAT_SECONDS, PresenceMixin
+from . import autosave, presence
+from .params import whole_number
 
 
-class DeskMixin(PresenceMixin, AutosaveMixin):
+class DeskMixin:
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path(
                 "<path:object_id>/presence/",
-                wrap(self.presence_view),
+                # Reporters see who else is on a story they may only read.
+                wrap(self.story_endpoint(self.presence_view, self.has_view_or_change_permission)),
                 name="articles_article_presence",
             ),
             path(
                 "<path:object_id>/autosave/",
-                wrap(self.autosave_view),
+                wrap(self.story_endpoint(self.autosave_view, self.has_change_permission)),
                 name="articles_article_autosave",
             ),
             *super().get_urls(),
         ]
+
+    def story_endpoint(self, handler, may):
+        """A JSON endpoint posted for one story, for those `may(request, story)` allows."""
+
+        def view(request, object_id):
+            article = (
+                Article.objects.filter(pk=whole_number(object_id))
+                .only("pk", "status", "published_at", "version")
+                .first()
+            )
+            if request.method != "POST" or article is None:
+                return JsonResponse({"error": "Post to this address for a story."}, status=405)
+            if not may(request, article):
+                return JsonResponse({"error": "Not allowed."}, status=403)
+            return handler(request, article)
+
+        return view
+
+    def presence_view(self, request, article):
+        if request.POST.get("leaving"):
+            presence.leave(article, request.user)
+            return JsonResponse({"others": [], "saved": None})
+        loaded = whole_number(request.POST.get("version"))
+        return JsonResponse(presence.heartbeat(article, request.user, loaded))
+
+    def autosave_view(self, request, article):
+        if request.POST.get("discard"):
+            autosave.discard(article, request.user)
+            return JsonResponse({"saved": None})
+        kept = autosave.keep(article, request.user, request.POST)
+        if kept is None:
+            return JsonResponse({"error": "Not a story's text."}, status=400)
+        return JsonResponse({"saved": reader_time(kept.saved_at)})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -43,7 +77,7 @@ class DeskMixin(PresenceMixin, AutosaveMixin):
                     reverse("admin:articles_article_autosave", args=[obj.pk]) if can_change else ""
                 ),
                 "preview_url": reverse("admin:articles_article_preview", args=[obj.pk]),
-                "heartbeat_ms": HEARTBEAT_SECONDS * 1000,
+                "heartbeat_ms": presence.HEARTBEAT_SECONDS * 1000,
                 "version": obj.version,
                 "autosave": offered,
                 "autosave_time": reader_time(offered.saved_at) if offered else "",

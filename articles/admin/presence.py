@@ -1,6 +1,7 @@
 """Who else has a story open, and whether someone saved it since this form was loaded.
 
-The change form's script (`static/articles/desk.js`) posts a heartbeat every few seconds;
+The change form's script (`static/articles/desk.js`) posts a heartbeat every few seconds
+(to `DeskMixin.presence_view`);
 the answer names the other editors whose forms are open and the newest save, if any, made
 after the version the form was loaded at. WordPress's heartbeat locks the story; this only
 warns, since a save from an out-of-date form is refused and merged, never applied blindly.
@@ -8,13 +9,11 @@ warns, since a save from an out-of-date form is refused and merged, never applie
 
 from datetime import timedelta
 
-from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Article, EditorPresence
 from ..site.formatting import reader_time
-from .params import whole_number
 
 # How often the form's script reports (milliseconds, for the script) and how long an editor
 # counts as present after their last report: a few missed beats before they vanish.
@@ -64,23 +63,3 @@ def heartbeat(article: Article, editor, loaded_version: int | None, now=None) ->
 def leave(article: Article, editor) -> None:
     """The editor closed the form: they stop being shown at once, not after the timeout."""
     EditorPresence.objects.filter(article=article, editor=editor).delete()
-
-
-class PresenceMixin:
-    """The heartbeat endpoint of the story admin."""
-
-    def presence_view(self, request, object_id):
-        article = (
-            Article.objects.filter(pk=whole_number(object_id))
-            .only("pk", "status", "published_at", "version")
-            .first()
-        )
-        if request.method != "POST" or article is None:
-            return JsonResponse({"error": "Post a heartbeat for a story."}, status=405)
-        if not self.has_view_or_change_permission(request, article):
-            return JsonResponse({"error": "Not allowed."}, status=403)
-        if request.POST.get("leaving"):
-            leave(article, request.user)
-            return JsonResponse({"others": [], "saved": None})
-        loaded = whole_number(request.POST.get("version"))
-        return JsonResponse(heartbeat(article, request.user, loaded))

@@ -20,7 +20,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(autouse=True)
 def _quick_heartbeat(monkeypatch):
     """A heartbeat a second, so that a test does not wait a real editor's interval."""
-    monkeypatch.setattr("articles.admin.desk.HEARTBEAT_SECONDS", 1)
+    monkeypatch.setattr("articles.admin.presence.HEARTBEAT_SECONDS", 1)
 
 
 def open_as(browser, live_server, user, viewport=None):
