@@ -277,11 +277,17 @@ class Article(models.Model):
                 F("id").desc(),
                 name="article_admin_newest",
             ),
-            # The desk's "recently updated" list.
+            # The dashboard's "recently updated" and drafts lists.
             models.Index(
                 F("updated_at").desc(),
                 condition=Q(status="published", updated_at__isnull=False),
                 name="article_recently_updated",
+            ),
+            models.Index(
+                F("modified_at").desc(),
+                F("id").desc(),
+                condition=Q(status="draft"),
+                name="article_drafts_recent",
             ),
         ]
         permissions = [
@@ -473,19 +479,33 @@ class Autosave(models.Model):
     """An editor's unsaved edit of a story, kept while they type so a crash loses nothing.
 
     Never a version and never public: it is offered back to the same editor when they reopen
-    the story's form, and goes when they save the story or discard it.
+    the story's form (or the form for a new story, for an autosave with no story yet), and
+    goes when they save the story or discard it.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    base_version = models.PositiveIntegerField(help_text="The version the edit started from.")
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version the edit started from; none for a new story."
+    )
     fields = models.JSONField(help_text="The form's text fields as the editor left them.")
     saved_at = models.DateTimeField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["article", "editor"], name="autosave_one_per_editor")
+            models.UniqueConstraint(
+                fields=["article", "editor"],
+                condition=Q(article__isnull=False),
+                name="autosave_one_per_editor",
+            ),
+            models.UniqueConstraint(
+                fields=["editor"],
+                condition=Q(article__isnull=True),
+                name="autosave_one_new_story_per_editor",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.editor}'s unsaved edit of {self.article_id}"
+        return f"{self.editor}'s unsaved edit of {self.article_id or 'a new story'}"

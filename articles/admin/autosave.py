@@ -2,7 +2,8 @@
 
 The change form's script posts the text fields whenever they changed and a few seconds have
 passed; a crash or a closed tab then loses at most those seconds. An autosave belongs to one
-editor and one story, is never a version and never public, and goes when the story is saved.
+editor and one story (or the one new story they are writing), is never a version and never
+public, and goes when the story is saved.
 """
 
 from django.utils import timezone
@@ -20,15 +21,16 @@ AUTOSAVED_FIELDS = {
 MAX_FIELD_CHARS = 200_000
 
 
-def keep(article: Article, editor, data) -> Autosave | None:
-    """Store the editor's text for `article`; None when the post is not a form's text."""
+def keep(article: Article | None, editor, data) -> Autosave | None:
+    """Store the editor's text for `article` (None: a new story); None when the post is not
+    a story form's text."""
     base_version = whole_number(data.get("loaded_version"))
     fields = {name: data.get(name, "") for name in AUTOSAVED_FIELDS}
     too_long = any(
         len(value) > (limit or MAX_FIELD_CHARS)
         for value, limit in zip(fields.values(), AUTOSAVED_FIELDS.values(), strict=True)
     )
-    if base_version is None or too_long:
+    if too_long or (article is not None and base_version is None):
         return None
     autosave, _ = Autosave.objects.update_or_create(
         article=article,
@@ -38,13 +40,14 @@ def keep(article: Article, editor, data) -> Autosave | None:
     return autosave
 
 
-def offer(article: Article, editor) -> Autosave | None:
-    """The editor's autosave of `article` if it holds text the story does not."""
+def offer(article: Article | None, editor) -> Autosave | None:
+    """The editor's autosave of `article` (None: a new story) if it holds text the story
+    does not."""
     autosave = Autosave.objects.filter(article=article, editor=editor).first()
     if autosave is None:
         return None
     if all(
-        same_text(autosave.fields.get(name, ""), getattr(article, name))
+        same_text(autosave.fields.get(name, ""), getattr(article, name) if article else "")
         for name in AUTOSAVED_FIELDS
     ):
         autosave.delete()  # nothing was lost: the story holds this text already
@@ -57,5 +60,5 @@ def same_text(typed: str, stored: str) -> bool:
     return typed.replace("\r\n", "\n") == stored.replace("\r\n", "\n")
 
 
-def discard(article: Article, editor) -> None:
+def discard(article: Article | None, editor) -> None:
     Autosave.objects.filter(article=article, editor=editor).delete()

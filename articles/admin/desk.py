@@ -19,6 +19,7 @@ from .params import whole_number
 class DeskMixin:
     def get_urls(self):
         wrap = self.admin_site.admin_view
+        autosave_view = self.story_endpoint(self.autosave_view, self.may_autosave)
         return [
             path(
                 "<path:object_id>/presence/",
@@ -26,30 +27,39 @@ class DeskMixin:
                 wrap(self.story_endpoint(self.presence_view, self.has_view_or_change_permission)),
                 name="articles_article_presence",
             ),
+            path("add/autosave/", wrap(autosave_view), name="articles_article_autosave_new"),
             path(
-                "<path:object_id>/autosave/",
-                wrap(self.story_endpoint(self.autosave_view, self.has_change_permission)),
-                name="articles_article_autosave",
+                "<path:object_id>/autosave/", wrap(autosave_view), name="articles_article_autosave"
             ),
             *super().get_urls(),
         ]
 
     def story_endpoint(self, handler, may):
-        """A JSON endpoint posted for one story, for those `may(request, story)` allows."""
+        """A JSON endpoint posted for one story (or, without an id, a new one), for those
+        `may(request, story)` allows."""
 
-        def view(request, object_id):
-            article = (
-                Article.objects.filter(pk=whole_number(object_id))
-                .only("pk", "status", "published_at", "version")
-                .first()
-            )
-            if request.method != "POST" or article is None:
-                return JsonResponse({"error": "Post to this address for a story."}, status=405)
+        def view(request, object_id=None):
+            article = None
+            if object_id is not None:
+                article = (
+                    Article.objects.filter(pk=whole_number(object_id))
+                    .only("pk", "status", "published_at", "version")
+                    .first()
+                )
+                if article is None:
+                    return JsonResponse({"error": "No such story."}, status=404)
+            if request.method != "POST":
+                return JsonResponse({"error": "Post to this address."}, status=405)
             if not may(request, article):
                 return JsonResponse({"error": "Not allowed."}, status=403)
             return handler(request, article)
 
         return view
+
+    def may_autosave(self, request, article):
+        if article is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, article)
 
     def presence_view(self, request, article):
         if request.POST.get("leaving"):
@@ -68,23 +78,34 @@ class DeskMixin:
         return JsonResponse({"saved": reader_time(kept.saved_at)})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        may_autosave = self.may_autosave(request, obj)
+        offered = autosave.offer(obj, request.user) if may_autosave else None
+        context["desk"] = {
+            "autosave_url": self._autosave_url(obj) if may_autosave else "",
+            "autosave": offered,
+            "autosave_time": reader_time(offered.saved_at) if offered else "",
+            "heartbeat_ms": presence.HEARTBEAT_SECONDS * 1000,
+        }
         if obj is not None:
-            can_change = self.has_change_permission(request, obj)
-            offered = autosave.offer(obj, request.user) if can_change else None
-            context["desk"] = {
-                "presence_url": reverse("admin:articles_article_presence", args=[obj.pk]),
-                "autosave_url": (
-                    reverse("admin:articles_article_autosave", args=[obj.pk]) if can_change else ""
+            context["desk"].update(
+                presence_url=reverse("admin:articles_article_presence", args=[obj.pk]),
+                preview_url=(
+                    reverse("admin:articles_article_preview", args=[obj.pk])
+                    if self.has_change_permission(request, obj)
+                    else ""
                 ),
-                "preview_url": reverse("admin:articles_article_preview", args=[obj.pk]),
-                "heartbeat_ms": presence.HEARTBEAT_SECONDS * 1000,
-                "version": obj.version,
-                "autosave": offered,
-                "autosave_time": reader_time(offered.saved_at) if offered else "",
-            }
+                version=obj.version,
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    @staticmethod
+    def _autosave_url(obj):
+        if obj is None:
+            return reverse("admin:articles_article_autosave_new")
+        return reverse("admin:articles_article_autosave", args=[obj.pk])
+
     def response_add(self, request, obj, post_url_continue=None):
+        autosave.discard(None, request.user)  # the new story it was kept for exists now
         self._after_save(request, obj)
         return super().response_add(request, obj, post_url_continue)
 

@@ -6,7 +6,7 @@ import pytest
 
 from articles.editorial import services
 from articles.models import Article, Autosave, Revision
-from tests.admin.helpers import CHANGELIST, change_url, form_data
+from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data
 from tests.factories import ArticleFactory, DatelineFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,28 @@ def test_autosave_refuses_what_is_not_a_storys_text(client, editor, reporter):
     published = ArticleFactory(published=True)
     client.force_login(reporter)  # may not edit a published story
     assert client.post(autosave_url(published), form_data(published)).status_code == 403
+    assert not Autosave.objects.exists()
+
+
+def test_a_new_story_not_saved_yet_is_autosaved_and_offered_back(client, reporter):
+    client.force_login(reporter)
+    typed = {"headline": "Bridge collapses", "body": "A bridge collapsed at dawn.", "slug": ""}
+    assert client.post("/admin/articles/article/add/autosave/", typed).status_code == 200
+
+    offer = client.get(ADD).text
+    assert "(a new story, not saved yet)" in offer
+    assert "A bridge collapsed at dawn." in offer
+
+    data = form_data(Article(), **{**typed, "slug": "bridge-collapses"})
+    assert client.post(ADD, data).status_code == 302
+    assert not Autosave.objects.exists()
+    assert 'id="desk-autosave-offer"' not in client.get(ADD).text
+
+
+def test_staff_outside_the_newsroom_cannot_autosave(client):
+    client.force_login(UserFactory(username="outsider", is_staff=True))
+    response = client.post("/admin/articles/article/add/autosave/", {"body": "x"})
+    assert response.status_code == 403
     assert not Autosave.objects.exists()
 
 

@@ -117,8 +117,8 @@ def test_presence_is_only_for_newsroom_staff_and_only_posted(client, editor):
 
     client.force_login(editor)
     assert client.get(presence_url(article)).status_code == 405
-    assert client.post("/admin/articles/article/999999/presence/").status_code == 405
-    assert client.post("/admin/articles/article/x1/presence/").status_code == 405
+    assert client.post("/admin/articles/article/999999/presence/").status_code == 404
+    assert client.post("/admin/articles/article/x1/presence/").status_code == 404
 
 
 def test_a_reporter_sees_who_else_is_on_a_published_story_they_may_not_edit(client, editor):

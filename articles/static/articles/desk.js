@@ -88,6 +88,9 @@
       .catch(function () {});  // a missed beat is retried by the next one
   }
   window.addEventListener("pagehide", function () {
+    if (!desk.dataset.presenceUrl) {
+      return;
+    }
     const body = new FormData();
     body.append("csrfmiddlewaretoken", csrfToken);
     body.append("leaving", "1");
@@ -132,8 +135,9 @@
       }
       // Saved from the version the edit started at, so that saves made since are shown to
       // merge rather than overwritten.
-      if (loadedVersionInput) {
-        loadedVersionInput.value = document.getElementById("desk-autosave-base").textContent;
+      const base = document.getElementById("desk-autosave-base").textContent;
+      if (loadedVersionInput && base) {
+        loadedVersionInput.value = base;
       }
       offer.hidden = true;
     });
@@ -146,7 +150,7 @@
 
   // Preview posts the form as it is now to the preview page, in a new tab; nothing is saved.
   const preview = document.getElementById("desk-preview");
-  preview.hidden = false;
+  preview.hidden = !desk.dataset.previewUrl;
   function setOrRemove(name, value) {
     if (value === null) {
       form.removeAttribute(name);
@@ -167,8 +171,10 @@
   window.addEventListener("load", function () {
     // The admin's own scripts (prepopulated slugs, autocompletes) have settled by now.
     snapshot = formState();
-    beat();
-    window.setInterval(beat, Number(desk.dataset.heartbeatMs));
+    if (desk.dataset.presenceUrl) {
+      beat();
+      window.setInterval(beat, Number(desk.dataset.heartbeatMs));
+    }
     if (desk.dataset.autosaveUrl) {
       window.setInterval(autosave, AUTOSAVE_EVERY_MS);
     }
