@@ -10,7 +10,8 @@ Measured on the 2-core development machine on 2026-11-26 (nothing else running),
 1,000,000 stories: the story list 56 ms in 8 queries (no COUNT(*): the planner's estimate),
 page 100 70 ms, filtered by status 69 ms, by country 135 ms, a year 341 ms, a full-text search
 28 ms (the stored GIN-indexed vector; ILIKE over every body took 4-5 s), a story's change form
-35 ms. The datelines and tags pages count each one's stories: 1.2 s and 0.6 s at this size.
+35 ms. The datelines and tags pages counted each one's stories: 1.2 s and 0.6 s at this size;
+they now stop counting at 1,000 (`bench/admin_places.py`, docs/performance.md).
 """
 
 import argparse
