@@ -85,6 +85,8 @@ class DeskMixin:
             "autosave": offered,
             "autosave_time": reader_time(offered.saved_at) if offered else "",
             "heartbeat_ms": presence.HEARTBEAT_SECONDS * 1000,
+            # A refused save shows the editor's text again: it is unsaved from the start.
+            "unsaved": context["adminform"].form.is_bound,
         }
         if obj is not None:
             context["desk"].update(

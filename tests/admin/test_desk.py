@@ -271,3 +271,16 @@ def test_the_withdraw_page_speaks_of_one_story(client, editor):
     assert "instead of this story" in page
     assert 'value="Withdraw this story"' in page
     assert "Disputed figures" in page
+
+
+def test_a_refused_save_marks_the_editors_text_unsaved(client, editor, second_editor):
+    article = ArticleFactory()
+    client.force_login(editor)
+    assert 'data-unsaved=""' in client.get(change_url(article)).text
+    stale = form_data(article, body="My text")
+    article.headline = "Changed meanwhile"
+    services.save_article(article, by=second_editor)
+
+    refused = client.post(change_url(article), stale)
+    assert refused.status_code == 200
+    assert 'data-unsaved="yes"' in refused.text

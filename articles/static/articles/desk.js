@@ -29,6 +29,9 @@
   }
 
   function isDirty() {
+    if (desk.dataset.unsaved) {
+      return true;  // the form shows text a refused save sent back
+    }
     return snapshot !== null && formState() !== snapshot;
   }
 
