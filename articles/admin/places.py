@@ -61,6 +61,11 @@ class TagForm(forms.ModelForm):
             raise already_exists(existing, existing.name)
         return name
 
+    def validate_unique(self):
+        # A duplicate name usually brings its slug along: one message, with the offer, is enough.
+        if not self.has_error("name", code="duplicate"):
+            super().validate_unique()
+
 
 class DatelineForm(forms.ModelForm):
     class Meta:

@@ -24,6 +24,9 @@ def test_a_tag_that_exists_in_another_case_or_spacing_is_offered_not_duplicated(
         assert errors == [f'“India” already exists: <a href="{TAGS}{india.pk}/change/">use it</a>.']
         assert "violated" not in response.text
     assert Tag.objects.count() == 1
+    # Its slug comes along, but only the name's message is shown.
+    response = editor_client.post(f"{TAGS}add/", {"name": "india", "slug": "india"})
+    assert response.context["adminform"].form.errors.as_data().keys() == {"name"}
 
 
 def test_renaming_a_tag_to_its_own_name_in_another_case_is_allowed(editor_client):

@@ -57,6 +57,7 @@ def test_editors_see_each_other_and_a_save_made_meanwhile(browser, live_server, 
     ravi_page.goto(change_url(live_server, article))
 
     expect(asha_page.locator("#desk-others")).to_have_text("Also editing this story now: ravi.")
+    expect(asha_page.locator("a.historylink")).to_be_hidden()  # its Versions page is linked
     expect(ravi_page.locator("#desk-others")).to_have_text("Also editing this story now: asha.")
 
     ravi_page.get_by_label("Body").fill("Winds are rising; 10,000 people moved inland.")
