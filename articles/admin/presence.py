@@ -1,9 +1,8 @@
 """Who else has a story open, and whether someone saved it since this form was loaded.
 
-The change form's script (`static/articles/desk.js`) posts a heartbeat every few seconds
-(to `DeskMixin.presence_view`);
-the answer names the other editors whose forms are open and the newest save, if any, made
-after the version the form was loaded at. WordPress's heartbeat locks the story; this only
+The change form's script (`static/articles/desk.js`) posts a heartbeat every few seconds to
+`DeskMixin.presence_view`; the answer names the other editors whose forms are open and the
+newest save, if any, made after the version the form was loaded at. WordPress's heartbeat locks the story; this only
 warns, since a save from an out-of-date form is refused and merged, never applied blindly.
 """
 
@@ -15,8 +14,8 @@ from django.utils import timezone
 from ..models import Article, EditorPresence
 from ..site.formatting import reader_time
 
-# How often the form's script reports (milliseconds, for the script) and how long an editor
-# counts as present after their last report: a few missed beats before they vanish.
+# How often the form's script reports, and how long an editor counts as present after their
+# last report: a few missed beats before they vanish.
 HEARTBEAT_SECONDS = 15
 PRESENT_FOR = timedelta(seconds=HEARTBEAT_SECONDS * 3)
 
