@@ -2,8 +2,9 @@
 
 The change form's script (`static/articles/desk.js`) posts a heartbeat every few seconds to
 `DeskMixin.presence_view`; the answer names the other editors whose forms are open and the
-newest save, if any, made after the version the form was loaded at. WordPress's heartbeat locks the story; this only
-warns, since a save from an out-of-date form is refused and merged, never applied blindly.
+newest save, if any, made after the version the form was loaded at. WordPress's heartbeat
+locks the story; this only warns, since a save from an out-of-date form is refused and merged,
+never applied blindly.
 """
 
 from datetime import timedelta
