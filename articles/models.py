@@ -113,13 +113,17 @@ class TagQuerySet(models.QuerySet):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
 
     objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # "India" and "india" are one tag; save() has already collapsed the spacing.
+            models.UniqueConstraint(Lower("name"), name="tag_unique_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -129,6 +133,21 @@ class Tag(models.Model):
         if not self.slug:
             self.slug = slugify(self.name, allow_unicode=True)[:100]
         super().save(*args, **kwargs)
+
+
+class TagRedirect(models.Model):
+    """A merged tag's old address, kept so that links to it lead to the tag it became."""
+
+    old_slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.tag.slug}"
+
+    @classmethod
+    def new_slug_for(cls, old_slug: str) -> str | None:
+        """Where a merged tag's address leads now, or None if it was never merged."""
+        return cls.objects.filter(old_slug=old_slug).values_list("tag__slug", flat=True).first()
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -220,6 +239,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "story"
+        verbose_name_plural = "stories"
         ordering = list(LATEST_FIRST)
         constraints = [
             models.CheckConstraint(
@@ -255,6 +276,18 @@ class Article(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 name="article_admin_newest",
+            ),
+            # The dashboard's "recently updated" and drafts lists.
+            models.Index(
+                F("updated_at").desc(),
+                condition=Q(status="published", updated_at__isnull=False),
+                name="article_recently_updated",
+            ),
+            models.Index(
+                F("modified_at").desc(),
+                F("id").desc(),
+                condition=Q(status="draft"),
+                name="article_drafts_recent",
             ),
         ]
         permissions = [
@@ -443,3 +476,60 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article}: {self.from_status} -> {self.to_status}"
+
+
+class EditorPresence(models.Model):
+    """Who has a story's form open: each open form's last heartbeat.
+
+    Kept in the database, not in one worker's memory or an optional cache, so that editors
+    served by different app servers see each other.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "editor"], name="presence_one_per_editor")
+        ]
+        indexes = [models.Index(fields=["editor", "seen_at"], name="presence_editor_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.editor} on {self.article_id}"
+
+
+class Autosave(models.Model):
+    """An editor's unsaved edit of a story, kept while they type so a crash loses nothing.
+
+    Never a version and never public: it is offered back to the same editor when they reopen
+    the story's form (or the form for a new story, for an autosave with no story yet), and
+    goes when they save the story or discard it.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version the edit started from; none for a new story."
+    )
+    fields = models.JSONField(help_text="The form's text fields as the editor left them.")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "editor"],
+                condition=Q(article__isnull=False),
+                name="autosave_one_per_editor",
+            ),
+            models.UniqueConstraint(
+                fields=["editor"],
+                condition=Q(article__isnull=True),
+                name="autosave_one_new_story_per_editor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.editor}'s unsaved edit of {self.article_id or 'a new story'}"

@@ -22,6 +22,7 @@ from ..models import Article, Tag, Update
 from ..site.formatting import reader_time
 from ..site.search import matching, supports_full_text
 from .changelist import CountryFilter, EstimatedCountPaginator, FirstPublishedFilter, StatusFilter
+from .desk import DeskMixin
 from .forms import PUBLISH, REVIEW, SCHEDULE, ArticleAdminForm
 from .params import whole_number
 from .views import ArticleViewsMixin
@@ -60,7 +61,7 @@ class UpdateInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
+class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",

@@ -2,6 +2,7 @@
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -17,17 +18,28 @@ class ArticleViewsMixin:
     """Preview and versions pages, added to the story admin's URLs by `ArticleAdmin`."""
 
     def preview_view(self, request, object_id):
-        """The story exactly as readers will see it; for newsroom staff only.
+        """The story exactly as readers will see it, under a "not public" banner; staff only.
 
-        Everyone else gets a 404, as if the story did not exist, and nothing is cached.
+        A GET shows the story as stored. A POST (the change form's "Preview" button) shows
+        the form's current text, unsaved: nothing is written. Everyone else gets a 404, as
+        if the story did not exist, and nothing is cached.
         """
         user = request.user
         if not (user.is_active and user.is_staff and self.has_view_permission(request)):
             raise Http404
         article = get_object_or_404(
-            Article.objects.select_related("dateline"), pk=unquote(object_id)
+            Article.objects.select_related("dateline"), pk=whole_number(unquote(object_id))
         )
-        return render(request, "articles/article_detail.html", story_page_context(article, request))
+        problems = []
+        if request.method == "POST":
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            problems = apply_unsaved_edit(article, request.POST)
+        context = {
+            **story_page_context(article, request),
+            "preview": {"unsaved": request.method == "POST", "problems": problems},
+        }
+        return render(request, "admin/articles/article/preview.html", context)
 
     def versions_view(self, request, object_id):
         """Every saved version of the story, a diff between any two, and restore links."""
@@ -56,6 +68,23 @@ class ArticleViewsMixin:
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+
+PreviewForm = modelform_factory(
+    Article, fields=["headline", "slug", "deck", "byline", "body", "dateline", "tags"]
+)
+
+
+def apply_unsaved_edit(article: Article, data) -> list[str]:
+    """Put the change form's fields on `article` (never saved); return what could not be used.
+
+    A field the editor left invalid keeps its stored value, and the banner says so.
+    """
+    form = PreviewForm(data, instance=article)
+    if form.is_valid() or "tags" in form.cleaned_data:
+        # What `article.tags.all()` answers from now on: the form's tags, not the stored ones.
+        article._prefetched_objects_cache = {"tags": form.cleaned_data["tags"]}
+    return [f"{form.fields[name].label}: {' '.join(text)}" for name, text in form.errors.items()]
 
 
 def _pick(number, by_number, default):

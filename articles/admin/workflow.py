@@ -32,6 +32,21 @@ class Workflow:
     reason_label: str = ""
     reason_help: str = ""
 
+    # The one-story pages (unpublish, withdraw, republish) word the same texts for one story.
+
+    def heading(self, single: bool) -> str:
+        return _for_one(self.title) if single else self.title
+
+    def consequence_for(self, single: bool) -> str:
+        return _for_one(self.consequence) if single else self.consequence
+
+    def button_for(self, single: bool) -> str:
+        return f"{self.button} this story" if single else self.button
+
+
+def _for_one(text: str) -> str:
+    return text.replace("these stories", "this story").replace("these drafts", "this draft")
+
 
 WORKFLOW = {
     "publish": Workflow(
@@ -56,7 +71,7 @@ WORKFLOW = {
         "Withdraw these stories?",
         "Withdraw",
         "withdrawn",
-        "Readers will see the reason below instead of the story.",
+        "Readers will see the reason below instead of these stories.",
         "Reason shown to readers",
         "Readers see this note instead of the story.",
     ),
@@ -139,7 +154,9 @@ class WorkflowActionsMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": workflow.title,
+            "title": workflow.heading(single),
+            "consequence": workflow.consequence_for(single),
+            "button": workflow.button_for(single),
             "workflow": workflow,
             "operation": operation,
             "rows": rows,

@@ -16,7 +16,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
-from ..models import Article, Tag
+from ..models import Article, Tag, TagRedirect
 from . import formatting
 from .caching import public_page
 from .filters import ArticleFilter
@@ -117,6 +117,16 @@ class LatestArticleList(ArticleList):
 
 @method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
 class TagArticleList(ArticleList):
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A tag merged into another: its old address leads to the one it became.
+            new_slug = TagRedirect.new_slug_for(kwargs["slug"])
+            if new_slug is None:
+                raise
+            return HttpResponsePermanentRedirect(reverse("articles:tag", kwargs={"slug": new_slug}))
+
     def narrow(self, queryset):
         self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
         self.heading = self.tag.name
