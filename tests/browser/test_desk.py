@@ -61,7 +61,7 @@ def test_editors_see_each_other_and_a_save_made_meanwhile(browser, live_server, 
     expect(ravi_page.locator("#desk-others")).to_have_text("Also editing this story now: asha.")
 
     ravi_page.get_by_label("Body").fill("Winds are rising; 10,000 people moved inland.")
-    ravi_page.get_by_role("button", name="Save and continue editing").click()
+    ravi_page.get_by_role("button", name="Save draft and keep editing").click()
     expect(ravi_page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     saved = asha_page.locator("#desk-saved")
@@ -96,7 +96,7 @@ def test_leaving_with_unsaved_changes_asks_first(browser, live_server, artefacts
     expect(page.get_by_label("Deck")).to_have_value("What changes for taxpayers")
 
     # Saving is not leaving: no question.
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert dialogs == ["beforeunload"]
     # An untouched form does not ask either.
@@ -134,7 +134,7 @@ def test_a_closed_tab_loses_nothing_the_autosave_is_offered_back(
     expect(page.get_by_label("Body")).to_have_value(
         "The court ruled.\n\nThe state will appeal, its lawyer said."
     )
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     article.refresh_from_db()
     assert article.paragraphs == ["The court ruled.", "The state will appeal, its lawyer said."]
@@ -188,7 +188,8 @@ def test_the_admin_at_a_phones_width(browser, live_server, artefacts_dir):
     page.screenshot(path=f"{artefacts_dir}/desk-phone-versions.png", full_page=True)
 
     page.goto(change_url(live_server, article))
-    save = page.get_by_role("button", name="Save", exact=True)
+    # A live story's first button reviews the change; the buttons come before the update log.
+    save = page.get_by_role("button", name="Review changes", exact=True)
     log = page.locator(".inline-group")
     assert save.bounding_box()["y"] < log.bounding_box()["y"]
     page.screenshot(path=f"{artefacts_dir}/desk-phone-change-form.png", full_page=True)
