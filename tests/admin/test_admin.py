@@ -317,7 +317,7 @@ def test_the_second_editor_is_refused_keeps_their_text_and_sees_what_changed(
     text = response.text
     assert "Someone else saved this story while you were editing it" in text
     assert 'value="Bridge shut &lt;for good&gt;"' in text  # the second editor's text kept
-    assert "<del>today.</del><ins>today after cracks were found.</ins>" in text
+    assert "<del>today.</del> <ins>today after cracks were found.</ins>" in text
     assert "Draft save by editor" in text
     stored = Article.objects.get()
     assert (stored.headline, stored.version) == ("Bridge closes", 2)
@@ -439,7 +439,7 @@ def test_versions_lists_every_save_and_diffs_any_two(editor_client, editor):
     assert "<del>&lt;one&gt;</del>" in text or "<del>Version &lt;one&gt;</del>" in text
 
     response = editor_client.get(url + "?a=2&b=3")
-    assert "<del>beta.</del><ins>gamma.</ins>" in response.text
+    assert "<del>beta.</del> <ins>gamma.</ins>" in response.text
     assert "Restore this version" in response.text
 
 
