@@ -5,7 +5,7 @@ from django.contrib.admin import widgets
 from django.utils import timezone
 
 from ..editorial import services
-from ..models import Article, Revision
+from ..models import Article, Revision, refuse_control_characters
 
 SAVE_KIND_CHOICES = [
     (Revision.Kind.UPDATE, "Update: substantive news; moves “Updated”, adds a public note"),
@@ -35,6 +35,7 @@ class ArticleAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text="Required for an update or a correction; shown in the story's update log.",
+        validators=[refuse_control_characters],
     )
     publish_at = forms.SplitDateTimeField(
         label="Publish at",
@@ -142,4 +143,5 @@ class WithdrawForm(forms.Form):
         label="Reason shown to readers",
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Readers see this note instead of the story.",
+        validators=[refuse_control_characters],
     )
