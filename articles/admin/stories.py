@@ -16,7 +16,13 @@ from ..editorial import services
 from ..models import Article, Tag, Update
 from ..site.formatting import reader_time
 from ..site.search import matching, supports_full_text
-from .changelist import CountryFilter, EstimatedCountPaginator, FirstPublishedFilter, StatusFilter
+from .changelist import (
+    CountryFilter,
+    EstimatedCountPaginator,
+    FirstPublishedFilter,
+    StatusFilter,
+    StoryChangeList,
+)
 from .forms import ArticleAdminForm
 from .params import whole_number
 from .views import ArticleViewsMixin
@@ -88,6 +94,9 @@ class ArticleAdmin(WorkflowActionsMixin, ArticleViewsMixin, admin.ModelAdmin):
     readonly_fields = ["status_summary", *PROVENANCE_FIELDS]
     inlines = [UpdateInline]
     actions = ["publish_selected", "withdraw_selected"]
+
+    def get_changelist(self, request, **kwargs):
+        return StoryChangeList
 
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL, search the stored full-text index, drafts and all.
