@@ -167,8 +167,8 @@ CACHES = {
 }
 
 # Admin logins are throttled by django-axes: after 5 failed attempts for one username from one
-# address, or 20 from one address whatever the usernames, further attempts from it are refused
-# (HTTP 429) for an hour; a successful login resets that username's count.
+# address, that username is refused (HTTP 429) from it for an hour; after 20 from one address
+# whatever the usernames, every login from it is. A successful login resets that username's count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
