@@ -3,6 +3,8 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Dateline, Tag
@@ -161,3 +163,20 @@ def test_a_story_with_slugless_names_has_working_pages_and_feeds(client, slugles
         assert response.status_code == 200, url
         if url.endswith((".rss", ".atom", ".xml")):
             ET.fromstring(response.content)
+
+
+def test_spelt_out_addresses_cost_no_extra_queries(client, slugless_story):
+    ordinary = ArticleFactory(
+        published=True, tags=[TagFactory(name="Monsoon")], dateline=DatelineFactory()
+    )
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(slugless_story.get_absolute_url()) == queries(ordinary.get_absolute_url())
+    place = slugless_story.dateline
+    assert queries(f"/places/{place.country_slug}/{place.city_slug}/") == queries(
+        f"/places/{ordinary.dateline.country_slug}/{ordinary.dateline.city_slug}/"
+    )
