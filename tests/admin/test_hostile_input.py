@@ -133,17 +133,7 @@ def test_a_reporter_files_a_story_from_a_place_with_no_letters(reporter_client, 
         "?country=%00",
         "?q=%00",
         "?state=%00",
-    ],
-)
-def test_change_list_filters_that_cannot_apply_are_a_bad_request(editor_client, query):
-    ArticleFactory(published=True)
-
-    assert editor_client.get(CHANGELIST + query).status_code == 400
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
+        # Numbers past their column's range.
         "?tags__id__exact=99999999999999999999",
         "?dateline__id__exact=-99999999999999999999",
         "?tags__id__in=1,99999999999999999999",
@@ -151,7 +141,7 @@ def test_change_list_filters_that_cannot_apply_are_a_bad_request(editor_client, 
         "?version=99999999999999999999",
     ],
 )
-def test_change_list_filters_for_numbers_past_the_column_are_a_bad_request(editor_client, query):
+def test_change_list_filters_that_cannot_apply_are_a_bad_request(editor_client, query):
     ArticleFactory(published=True)
 
     assert editor_client.get(CHANGELIST + query).status_code == 400

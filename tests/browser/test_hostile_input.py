@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from articles.models import Dateline, Revision, Update
@@ -48,14 +49,12 @@ def test_a_reader_follows_addresses_of_names_with_no_letters(page, live_server, 
     expect(page.get_by_role("link", name=story.headline)).to_be_visible()
 
 
-def test_an_editor_is_told_which_pasted_control_character_to_remove(page, live_server):
-    editor = member_of("Editors", "desk-editor")
-    editor.set_password("correct horse battery staple")
-    editor.save()
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill("desk-editor")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+def test_an_editor_is_told_which_pasted_control_character_to_remove(page, live_server, client):
+    client.force_login(member_of("Editors", "desk-editor"))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
 
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.get_by_label("Headline").fill("Storm\x07 nears the coast")
