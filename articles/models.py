@@ -6,16 +6,20 @@ from the queryset.
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+
+from .text import has_control_characters
 
 _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -33,6 +37,37 @@ def normalise_space(text: str) -> str:
 def split_paragraphs(text: str) -> list[str]:
     """Wire copy's paragraphs: separated by blank lines, each with its spacing normalised."""
     return [normalise_space(p) for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def slug_for_name(name: str, max_length: int = 100) -> str:
+    """The part of an address that names a tag or a place, stable for as long as the name.
+
+    A name with no letter or digit to keep ("???", "!!!", a flag emoji) is spelt out by the
+    Unicode names of its characters ("question-mark-question-mark-question-mark"), so that it
+    still has an address of its own.
+    """
+    slug = slugify(name, allow_unicode=True)
+    if not slug:
+        spelt = (unicodedata.name(char, f"U {ord(char):X}") for char in name if not char.isspace())
+        slug = slugify(" ".join(spelt))
+    return slug[:max_length].strip("-")
+
+
+def refuse_control_characters(text: str) -> None:
+    """Validator of every text an editor types: no control characters (tab and newline pass).
+
+    They cannot be typed meaningfully (they come from pasting out of odd software), are
+    invisible, and would make the feeds and sitemaps invalid XML. The form shows which
+    character to remove rather than saving something the editor did not see.
+    """
+    found = sorted({char for char in text if has_control_characters(char, multiline=True)})
+    if found:
+        names = ", ".join(f"U+{ord(char):04X}" for char in found[:5])
+        raise ValidationError(
+            "Remove the invisible control characters (%(names)s), pasted from another program.",
+            code="control_characters",
+            params={"names": names},
+        )
 
 
 class DatelineQuerySet(models.QuerySet):
@@ -66,9 +101,14 @@ class DatelineQuerySet(models.QuerySet):
 class Dateline(models.Model):
     """Where a story was reported from, formatted in wire style ("BEIRUT, Lebanon")."""
 
-    country = models.CharField(max_length=100)
-    region = models.CharField(max_length=100, blank=True, help_text="State or province.")
-    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, validators=[refuse_control_characters])
+    region = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="State or province.",
+        validators=[refuse_control_characters],
+    )
+    city = models.CharField(max_length=100, blank=True, validators=[refuse_control_characters])
 
     objects = DatelineQuerySet.as_manager()
 
@@ -90,6 +130,14 @@ class Dateline(models.Model):
         self.region = normalise_space(self.region)
         self.city = normalise_space(self.city)
         super().save(*args, **kwargs)
+
+    @property
+    def country_slug(self) -> str:
+        return slug_for_name(self.country)
+
+    @property
+    def city_slug(self) -> str:
+        return slug_for_name(self.city)
 
     def wire_style(self, standalone_cities: Iterable[str] = ()) -> str:
         """The most specific place in capitals, then the next place up.
@@ -113,8 +161,14 @@ class TagQuerySet(models.QuerySet):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    name = models.CharField(max_length=100, validators=[refuse_control_characters])
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="Part of the tag's address; made from the name when left empty.",
+    )
 
     objects = TagQuerySet.as_manager()
 
@@ -129,10 +183,17 @@ class Tag(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        self._fill_slug()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Before the form's uniqueness check, so a name whose slug is taken is told so.
+        self._fill_slug()
+
+    def _fill_slug(self) -> None:
         self.name = normalise_space(self.name)
         if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True)[:100]
-        super().save(*args, **kwargs)
+            self.slug = slug_for_name(self.name)
 
 
 class TagRedirect(models.Model):
@@ -184,13 +245,20 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    headline = models.CharField(max_length=255)
+    headline = models.CharField(max_length=255, validators=[refuse_control_characters])
     slug = models.SlugField(
         max_length=255, allow_unicode=True, help_text="Part of the story's address."
     )
-    deck = models.TextField(blank=True, help_text="The standfirst under the headline.")
-    byline = models.CharField(max_length=200, blank=True)
-    body = models.TextField(help_text="Plain text; separate paragraphs with a blank line.")
+    deck = models.TextField(
+        blank=True,
+        help_text="The standfirst under the headline.",
+        validators=[refuse_control_characters],
+    )
+    byline = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
+    body = models.TextField(
+        help_text="Plain text; separate paragraphs with a blank line.",
+        validators=[refuse_control_characters],
+    )
     dateline = models.ForeignKey(
         Dateline, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
@@ -212,7 +280,9 @@ class Article(models.Model):
         help_text="The last substantive update or correction readers were told about.",
     )
     withdrawal_reason = models.TextField(
-        blank=True, help_text="Shown to readers in place of a withdrawn story."
+        blank=True,
+        help_text="Shown to readers in place of a withdrawn story.",
+        validators=[refuse_control_characters],
     )
 
     legacy_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
@@ -363,7 +433,9 @@ class Update(models.Model):
     )
     shown_at = models.DateTimeField(default=timezone.now, help_text="The time readers see.")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
-    note = models.TextField(help_text="Public: tell readers what changed.")
+    note = models.TextField(
+        help_text="Public: tell readers what changed.", validators=[refuse_control_characters]
+    )
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -460,7 +532,7 @@ class StatusChange(models.Model):
     publish_at = models.DateTimeField(
         null=True, blank=True, help_text="The publication time set by this change, if any."
     )
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, validators=[refuse_control_characters])
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -6,6 +6,7 @@ file in the project folder so that a new user needs no server at all.
 """
 
 import os
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,20 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks in CIDR form ("10.0.0.0/8", "2001:db8::/32", "192.0.2.7")."""
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be IP networks such as 10.0.0.0/8, separated by commas; "
+                f"{network!r} is not one."
+            ) from None
+    return networks
 
 
 def env_mapping(name: str) -> dict[str, str]:
@@ -86,6 +101,7 @@ MIDDLEWARE = [
     # First, so that it sees every response as it leaves, Content-Length set.
     "newsroom.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.nul_bytes.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,18 +169,26 @@ CACHES = {
 }
 
 # Admin logins are throttled by django-axes: after 5 failed attempts for one username from one
-# address, further attempts are refused (HTTP 429) for an hour; a successful login resets it.
+# address, that username is refused (HTTP 429) from it for an hour; after 20 from one address
+# whatever the usernames, every login from it is. A successful login resets that username's count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "newsroom.login_throttling.PerAddressLimitHandler"
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = 20
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt is answered at once (429) and not counted: the hour runs from the lockout,
+# and the per-address limit (checked before each attempt) refuses like the per-username one.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.client_ip"
-# How many proxies (load balancers) in front of the app append to X-Forwarded-For.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The networks of the load balancers in front of the app: only a request from one of them has
+# its X-Forwarded-For believed (see newsroom/proxies.py). Default: none, so the client is the
+# connection's address.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

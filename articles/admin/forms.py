@@ -15,7 +15,7 @@ from ..editorial import actions
 from ..editorial.errors import MergeConflict, WorkflowError
 from ..editorial.merge import CHOICES
 from ..editorial.versions import article_snapshot, base_revision, revision_snapshot
-from ..models import Article, Dateline, Revision, Tag
+from ..models import Article, Dateline, Revision, Tag, refuse_control_characters
 
 SAVE_KIND_CHOICES = [
     (Revision.Kind.UPDATE, "Update: substantive news; moves “Updated”, adds a public note"),
@@ -53,6 +53,7 @@ class ArticleAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text="Required for an update or a correction; shown in the story's update log.",
+        validators=[refuse_control_characters],
     )
     publish_at = forms.SplitDateTimeField(
         label="Publish at",
@@ -265,7 +266,10 @@ def shown(field: str, value) -> str:
 class ReasonForm(forms.Form):
     """The one input of unpublish, withdraw and republish: why (for readers or the desk)."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        validators=[refuse_control_characters],
+    )
 
     def __init__(self, *args, label: str, help_text: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,7 +21,13 @@ from ..editorial.versions import column_values, revision_snapshot
 from ..models import Article, Tag, Update
 from ..site.formatting import reader_time
 from ..site.search import matching, supports_full_text
-from .changelist import CountryFilter, EstimatedCountPaginator, FirstPublishedFilter, StatusFilter
+from .changelist import (
+    CountryFilter,
+    EstimatedCountPaginator,
+    FirstPublishedFilter,
+    StatusFilter,
+    StoryChangeList,
+)
 from .desk import DeskMixin
 from .forms import PUBLISH, REVIEW, SCHEDULE, ArticleAdminForm
 from .params import whole_number
@@ -94,6 +100,9 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
     readonly_fields = ["status_summary", *PROVENANCE_FIELDS]
     inlines = [UpdateInline]
     actions = ["publish_selected", "unpublish_selected", "withdraw_selected", "delete_selected"]
+
+    def get_changelist(self, request, **kwargs):
+        return StoryChangeList
 
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL, search the stored full-text index, drafts and all.

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.text import Truncator
 
 from ..models import Article, Tag
+from ..text import without_control_characters
 from . import formatting
 from .caching import public_page
 from .pages import datelines_for_place
@@ -21,6 +22,36 @@ from .pages import datelines_for_place
 FEED_LENGTH = 30
 # Words of a story's first paragraph that stand in for a deck it does not have.
 SUMMARY_WORDS = 40
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return without_control_characters(value, multiline=True)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
+class WellFormed:
+    """A feed generator that drops the characters XML 1.0 cannot carry from every value.
+
+    Forms refuse control characters, but a story stored before that rule (or by any other
+    path) must not turn every feed it appears in into an error.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class RssFeed(WellFormed, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(WellFormed, Atom1Feed):
+    pass
 
 
 def feed_view(feed_class):
@@ -36,6 +67,7 @@ def feed_view(feed_class):
 class LatestStoriesFeed(Feed):
     """RSS for the whole site; subclasses narrow it to a tag or a place."""
 
+    feed_type = RssFeed
     description_template = None
 
     def __call__(self, request, *args, **kwargs):
@@ -99,7 +131,7 @@ class LatestStoriesFeed(Feed):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = LatestStoriesFeed.description
 
 
@@ -115,7 +147,7 @@ class TagFeed(LatestStoriesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = LatestStoriesFeed.description
 
 
@@ -142,5 +174,5 @@ class PlaceFeed(LatestStoriesFeed):
 
 
 class PlaceAtomFeed(PlaceFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = LatestStoriesFeed.description

@@ -9,7 +9,6 @@ from datetime import date
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from ..models import Article, Dateline
 from . import formatting
@@ -43,12 +42,11 @@ def story_page_context(article: Article, request=None) -> dict:
 def place_urls(dateline: Dateline | None) -> dict[str, str]:
     if dateline is None:
         return {}
-    country = slugify(dateline.country, allow_unicode=True)
+    country = dateline.country_slug
     urls = {"country": reverse("articles:country", kwargs={"country": country})}
     if dateline.city:
         urls["city"] = reverse(
-            "articles:city",
-            kwargs={"country": country, "city": slugify(dateline.city, allow_unicode=True)},
+            "articles:city", kwargs={"country": country, "city": dateline.city_slug}
         )
     return urls
 
@@ -58,8 +56,8 @@ def datelines_for_place(country_slug: str, city_slug: str | None = None) -> list
     places = [
         dateline
         for dateline in Dateline.objects.public()
-        if slugify(dateline.country, allow_unicode=True) == country_slug
-        and (city_slug is None or slugify(dateline.city, allow_unicode=True) == city_slug)
+        if dateline.country_slug == country_slug
+        and (city_slug is None or dateline.city_slug == city_slug)
     ]
     if not places:
         raise Http404("No such place.")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Article
+from ..text import without_control_characters
 from . import formatting
 from .caching import public_page
 
@@ -39,7 +40,7 @@ def sitemap_month(request, year: int, month: int):
     try:
         start = formatting.day_start(date(year, month, 1))
         end = formatting.day_start(date(year + month // 12, month % 12 + 1, 1))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise Http404("No such month.") from None
     stories = (
         Article.objects.published()
@@ -72,7 +73,7 @@ def news_sitemap(request):
             "loc": formatting.absolute_url(story.get_absolute_url(), request),
             "lastmod": formatting.iso_instant(story.last_changed_at),
             "published": formatting.iso_instant(story.published_at),
-            "title": story.headline,
+            "title": without_control_characters(story.headline),  # XML cannot carry them
         }
         for story in stories
     ]

@@ -72,7 +72,7 @@ def test_reviewing_a_change_to_a_live_story_saves_nothing(editor_client):
 
     assert response.status_code == 200
     assert "What readers would see change" in response.text
-    assert "<del>Ten</del><ins>Twelve</ins>" in response.text
+    assert "<del>Ten</del> <ins>Twelve</ins>" in response.text
     assert Article.objects.get().version == 1
 
 

@@ -147,3 +147,20 @@ def test_production_settings_pass_the_deploy_check():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_trusted_proxies_are_networks():
+    env = {**PRODUCTION, "TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,2001:db8::/32"}
+
+    assert settings_from(env, "TRUSTED_PROXIES") == {
+        "TRUSTED_PROXIES": ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"]
+    }
+    assert settings_from(PRODUCTION, "TRUSTED_PROXIES") == {"TRUSTED_PROXIES": []}
+
+
+@pytest.mark.parametrize("value", ["1", "10.0.0.0/33", "load-balancer"])
+def test_a_trusted_proxy_that_is_not_a_network_fails_clearly(value):
+    result = read_settings({**PRODUCTION, "TRUSTED_PROXIES": value}, "TRUSTED_PROXIES")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: TRUSTED_PROXIES must be IP networks" in result.stderr

@@ -259,9 +259,9 @@ def test_change_history_diffs_against_the_previous_public_version(client):
 
     correction, update = entries
     correction_text = " ".join(diff.html for diff in correction.diffs)
-    assert "The <del>army</del><ins>navy</ins> has been" in correction_text
+    assert "The <del>army</del> <ins>navy</ins> has been" in correction_text
     update_text = " ".join(diff.html for diff in update.diffs)
-    assert "<del>three</del><ins>five</ins>" in update_text
+    assert "<del>three</del> <ins>five</ins>" in update_text
     assert "<ins>The army has been called in.</ins>" in update_text
     # The update is compared with the silent fix before it, so the fix is not shown as news.
     assert "their" not in update_text
