@@ -27,7 +27,7 @@ def purged(settings):
     settings.PAGE_PURGER = "tests.site.test_purge.RecordingPurger"
     settings.PAGE_PURGE_REPEAT_SECONDS = 0
     RecordingPurger.purged = []
-    yield RecordingPurger.purged
+    return RecordingPurger.purged
 
 
 def last_keys() -> set[str]:
