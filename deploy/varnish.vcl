@@ -1,5 +1,7 @@
 vcl 4.1;
 
+import std;
+
 # Newsroom's front door: Varnish keeps public pages for as long as the site says (s-maxage),
 # and drops them the moment the site says so. Every public page carries the surrogate keys of
 # what it shows (Surrogate-Key: story-42 list-latest ...); after each change the site sends
@@ -30,7 +32,11 @@ sub vcl_recv {
         if (req.http.Purge-Keys !~ "^[a-z0-9-]+( [a-z0-9-]+)*$") {
             return (synth(400, "Purge-Keys: surrogate keys separated by spaces"));
         }
-        ban({"obj.http.Surrogate-Key ~ "(^| )("} + regsuball(req.http.Purge-Keys, " ", "|") + {")( |$)""});
+        # A ban's expression is split at spaces and takes no quotes: the regex has no space.
+        if (!std.ban("obj.http.Surrogate-Key ~ (^|[[:space:]])("
+                + regsuball(req.http.Purge-Keys, " ", "|") + ")([[:space:]]|$)")) {
+            return (synth(500, std.ban_error()));
+        }
         return (synth(200, "Banned"));
     }
     # Editors are signed in (a cookie): Varnish's built-in rules pass them to the site.

@@ -19,9 +19,9 @@ HEADLINE = "Zebrafish escape the city aquarium"
 ROUNDS = 6  # every surface this many times, so that each of the three workers serves it
 
 
-def kept_story() -> tuple[Article, list[str]]:
-    tag = TagFactory(name="Aquariums")
-    article = ArticleFactory(published=True, headline=HEADLINE, tags=[tag])
+def kept_story(headline: str = HEADLINE) -> tuple[Article, list[str]]:
+    tag = TagFactory()
+    article = ArticleFactory(published=True, headline=headline, tags=[tag])
     day = timezone.localdate(article.published_at)
     return article, [
         article.get_absolute_url(),
@@ -54,7 +54,8 @@ def responses_showing(base: str, article: Article, urls: list[str]) -> list[str]
 
 
 def warm(base: str, article: Article, urls: list[str]) -> None:
-    assert len(responses_showing(base, article, urls)) == ROUNDS * len(urls)
+    shown = responses_showing(base, article, urls)
+    assert [url for url in urls if shown.count(url) != ROUNDS] == []
 
 
 def withdraw(article: Article, editor) -> None:
