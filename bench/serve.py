@@ -188,7 +188,7 @@ def run_wrk(url: str, duration: int, connections: int, script: Path | None = Non
         text=True,
         check=True,
     ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
     if set(latency) != {"50", "99"}:
         raise RuntimeError(f"wrk measured nothing at {url}:\n{out}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

@@ -92,6 +92,9 @@ class _WorkerPages:
                 .order_by("seq")
                 .values_list(*fields)
             )
+            if self.seen[1] is None:  # nothing was recorded yet: every row is new
+                self._learn(rows)
+                return self.seen[0]
             if rows and (rows[0][1], rows[0][0]) == self.seen:
                 self._learn(rows[1:])
                 return self.seen[0]
