@@ -64,7 +64,24 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"nothing answered at {url}")
 
 
-class Gunicorn:
+class Server:
+    """A process of the tests' own, stopped if it never answers."""
+
+    process: subprocess.Popen
+
+    def _started(self, url: str) -> None:
+        try:
+            wait_for(url + "/sitemap-news.xml")
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class Gunicorn(Server):
     """The site served as in production: gunicorn, several workers, DEBUG off."""
 
     def __init__(self, listen: int, workers: int = 3, **environment: str):
@@ -93,11 +110,7 @@ class Gunicorn:
             cwd=PROJECT_DIR,
             env=env,
         )
-        wait_for(self.url + "/sitemap-news.xml")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        self._started(self.url)
 
 
 class Redis:
@@ -126,7 +139,7 @@ class Redis:
         self.process.wait(timeout=10)
 
 
-class Varnish:
+class Varnish(Server):
     """Debian's varnishd with the repository's VCL, its backend pointed at `backend_port`."""
 
     def __init__(self, listen: int, backend_port: int):
@@ -162,9 +175,8 @@ class Varnish:
             ],
             stdout=subprocess.DEVNULL,
         )
-        wait_for(self.url + "/sitemap-news.xml")
+        self._started(self.url)
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        super().stop()
         shutil.rmtree(self.workdir, ignore_errors=True)

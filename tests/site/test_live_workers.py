@@ -106,35 +106,43 @@ def test_a_save_shows_in_every_worker_at_once(site, editor):
         assert "Zebrafish found in the harbour" in fetch(site.url + urls[0])[2]
 
 
-def test_nothing_withdrawn_while_redis_was_down_is_served_when_it_returns(editor):
-    redis_server = Redis(port(4))
-    site = Gunicorn(port(5), workers=3, REDIS_URL=redis_server.url)
-    try:
-        article, urls = kept_story()
-        warm(site.url, article, urls)
-        kept = redis.Redis.from_url(redis_server.url).dbsize()
-        assert kept >= len(urls) - 1  # every page but the short address, a redirect
+@pytest.fixture
+def pausable_redis(django_db_setup):
+    server = Redis(port(4))
+    yield server
+    server.stop()
 
-        redis_server.pause()
-        caches = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": redis_server.url,
-                "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-            }
+
+@pytest.fixture
+def site_on_pausable_redis(pausable_redis):
+    server = Gunicorn(port(5), workers=3, REDIS_URL=pausable_redis.url)
+    yield server
+    server.stop()
+
+
+def test_nothing_withdrawn_while_redis_was_down_is_served_when_it_returns(
+    pausable_redis, site_on_pausable_redis, editor
+):
+    site = site_on_pausable_redis
+    article, urls = kept_story()
+    warm(site.url, article, urls)
+    kept = redis.Redis.from_url(pausable_redis.url).dbsize()
+    assert kept >= len(urls) - 1  # every page but the short address, a redirect
+
+    pausable_redis.pause()
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": pausable_redis.url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
-        with override_settings(CACHES=caches):
-            withdraw(article, editor)  # the editor's withdrawal succeeds while Redis is down
-        assert Article.objects.get(pk=article.pk).status == Article.Status.WITHDRAWN
-        during = [fetch(site.url + url)[0] for url in urls]
-        assert responses_showing(site.url, article, urls) == []
+    }
+    with override_settings(CACHES=caches):
+        withdraw(article, editor)  # the editor's withdrawal succeeds while Redis is down
+    assert Article.objects.get(pk=article.pk).status == Article.Status.WITHDRAWN
+    assert 500 not in [fetch(site.url + url)[0] for url in urls]
+    assert responses_showing(site.url, article, urls) == []
 
-        redis_server.resume()
-        assert redis.Redis.from_url(redis_server.url).dbsize() >= kept  # the old pages are there
-        after = responses_showing(site.url, article, urls)
-    finally:
-        site.stop()
-        redis_server.stop()
-
-    assert 500 not in during
-    assert after == []
+    pausable_redis.resume()
+    assert redis.Redis.from_url(pausable_redis.url).dbsize() >= kept  # the old pages are there
+    assert responses_showing(site.url, article, urls) == []
