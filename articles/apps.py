@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
-        from .site.invalidation import connect_signals
+        from .editorial import derived
+        from .site import invalidation
 
-        connect_signals()
+        derived.connect_signals()
+        invalidation.connect_signals()

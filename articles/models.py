@@ -25,6 +25,10 @@ _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+# Fields made from others by their own code (`articles.editorial.derived`, the site's
+# invalidation), never written by a plain save.
+DERIVED_FIELDS = {"public_history", "list_keys"}
+
 # Newest first, the id breaking ties: the order of every list, feed, page and search result.
 LATEST_FIRST = ("-published_at", "-id")
 
@@ -306,6 +310,14 @@ class Article(models.Model):
         default=1, help_text="Raised by every save; protects editors from overwriting each other."
     )
 
+    # Derived when the story is saved (`articles.editorial.derived`), so a page view never
+    # recomputes them: the public change history with its diffs, as JSON for `history.py`
+    # (text, so that the importer's COPY writes it like any other column; "" is no history).
+    public_history = models.TextField(blank=True, editable=False)
+    # The lists this story was last filed under (`articles.site.invalidation`), so that a move
+    # (a withdrawal, a new tag or place) also drops the lists it leaves.
+    list_keys = models.TextField(blank=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -372,6 +384,14 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = self.slug_for(self.headline)
+        if not self._state.adding and not args and kwargs.get("update_fields") is None:
+            # The derived fields are written by their own code only: a full save from an
+            # instance loaded earlier must not put back an older history or list of lists.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in DERIVED_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -605,3 +625,37 @@ class Autosave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.editor}'s unsaved edit of {self.article_id or 'a new story'}"
+
+
+class PageClock(models.Model):
+    """The counter of changes readers may see: one row, locked by each writer.
+
+    The row lock makes concurrent writers take their numbers in the order they commit, so a
+    reader that sees change N has seen every change before it.
+    """
+
+    seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"change {self.seq}"
+
+
+class PageChange(models.Model):
+    """The surrogate keys (stories, tags, places, lists) of one change, numbered by the clock.
+
+    The database is the shared record of what changed: every app server, with or without
+    Redis, reads the changes it has not seen before it serves a page it kept, so none serves
+    a page an earlier change made stale. Rows older than any page's lifetime are pruned.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    keys = models.TextField(help_text="Space-separated surrogate keys.")
+    at = models.DateTimeField(default=timezone.now)
+    # The first embargo still to lift after this change: no list is kept past it.
+    next_publication_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="pagechange_at")]
+
+    def __str__(self) -> str:
+        return f"change {self.seq}: {self.keys}"

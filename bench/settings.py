@@ -13,4 +13,5 @@ ROOT_URLCONF = "bench.urls"
 
 if os.environ.get("BENCH_CACHE") == "off":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    PAGE_CACHE_LOCAL_SECONDS = 0
+    PAGE_CACHE_LOCAL_PAGES = 0
+    PAGE_CACHE_SHARED = False

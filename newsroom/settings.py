@@ -162,7 +162,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer must cost a page little: it is skipped, not waited on.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -255,13 +260,25 @@ DATELINE_STANDALONE_CITIES = env_list(
     "DATELINE_STANDALONE_CITIES",
     "Beirut,Jerusalem,London,Paris,Tokyo,Singapore,Hong Kong,Geneva,Washington,New York",
 )
-# How long readers, CDNs and the shared cache keep public pages (seconds). An update is visible
-# everywhere within these lifetimes; in the shared cache at once, since saves bump its generation.
+# How long the site keeps public pages (seconds), and shared caches too when a purger tells them
+# what to drop. A save or a withdrawal shows on the next request whatever these are: every app
+# server checks the database's record of changes before it serves a kept page.
 CACHE_LIST_SECONDS = env_int("CACHE_LIST_SECONDS", 60)
 CACHE_STORY_SECONDS = env_int("CACHE_STORY_SECONDS", 300)
-# Each worker keeps its own copy of hot pages and trusts the shared cache's generation for this
-# long (seconds; 0 turns the copy off), so a save shows in every worker within it.
-PAGE_CACHE_LOCAL_SECONDS = 1
+# How long a reader's browser keeps a page before it revalidates (with the ETag).
+CACHE_BROWSER_SECONDS = env_int("CACHE_BROWSER_SECONDS", 0)
+# Pages each worker keeps in memory (0: none), and whether Redis keeps them for all workers.
+PAGE_CACHE_LOCAL_PAGES = env_int("PAGE_CACHE_LOCAL_PAGES", 500)
+PAGE_CACHE_SHARED = bool(REDIS_URL)
+# Seconds a worker serves without Redis after Redis failed to answer, before it tries again.
+PAGE_CACHE_RETRY_SECONDS = 2
+# Shared caches in front (Varnish): the purger class told of every change, and its addresses.
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
+PAGE_PURGER = env_str(
+    "PAGE_PURGER", "articles.site.purge.VarnishPurger" if VARNISH_PURGE_URLS else ""
+)
+# A page rendered just before a commit may reach Varnish just after its purge: purge again.
+PAGE_PURGE_REPEAT_SECONDS = 2
 # The text search configuration of the stored search vector (PostgreSQL only).
 SEARCH_CONFIG = "english"
 

@@ -80,6 +80,35 @@ def test_every_variable_compose_sets_is_read_by_the_settings(compose, service):
     assert set(environment) <= variables_read_by_settings()
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert environment["REDIS_URL"].startswith("redis://redis:")
+    assert environment["VARNISH_PURGE_URLS"] == "http://varnish:80/"
+
+
+def test_varnish_is_the_front_door_with_the_repository_vcl(compose):
+    varnish, web = compose["services"]["varnish"], compose["services"]["web"]
+
+    assert varnish["image"].startswith("varnish:")
+    assert varnish["volumes"] == ["./deploy/varnish.vcl:/etc/varnish/default.vcl:ro"]
+    assert varnish["ports"] == ["8000:80"]
+    assert varnish["command"][varnish["command"].index("-a") + 1] == ":80"
+    assert "ports" not in web  # readers reach gunicorn through Varnish only
+    assert varnish["depends_on"]["web"]["condition"] == "service_started"
+
+
+def test_the_vcl_points_at_the_web_service_and_bans_by_surrogate_key(compose):
+    vcl = (PROJECT_DIR / "deploy" / "varnish.vcl").read_text()
+    bind = next(arg for arg in compose["services"]["web"]["command"] if arg.startswith("--bind="))
+
+    assert '.host = "web";' in vcl
+    assert f'.port = "{bind.rsplit(":", 1)[1]}";' in vcl
+    assert "obj.http.Surrogate-Key" in vcl
+    assert "set beresp.grace = 0s;" in vcl  # a banned page is never served stale
+
+
+def test_ci_installs_the_servers_the_tests_start():
+    ci = (PROJECT_DIR / ".ci" / "run").read_text()
+
+    assert "varnish" in ci
+    assert "redis-server" in ci
 
 
 def test_compose_database_url_matches_the_database_service(compose):

@@ -60,10 +60,12 @@ def set_tags(article: Article, names) -> list[str]:
     return sorted(tag.name for tag in tags)
 
 
-def write_version(article: Article, expected_version: int, **fields) -> None:
+def write_version(article: Article, expected_version: int, *, announce=True, **fields) -> None:
     """The optimistic update: raise the version only if nobody else did first.
 
-    Every write to an existing story, the importer's included, goes through here.
+    Every write to an existing story, the importer's included, goes through here. A caller
+    writing many stories (the importer) passes `announce=False` and sends `articles_changed`
+    once for all of them.
     """
     fields["modified_at"] = timezone.now()
     written = Article.objects.filter(pk=article.pk, version=expected_version).update(
@@ -71,7 +73,8 @@ def write_version(article: Article, expected_version: int, **fields) -> None:
     )
     if not written:
         raise StaleArticleError(article.pk, expected_version)
-    articles_changed.send(sender=Article, article_ids=[article.pk])
+    if announce:
+        articles_changed.send(sender=Article, article_ids=[article.pk])
     for name, value in fields.items():
         setattr(article, name, value)
     article.version = expected_version + 1

@@ -71,9 +71,6 @@ def store_legacy_records(
     with transaction.atomic():
         for chunk in _chunks_with_unique_ids(dumps):
             outcomes += _store_chunk(chunk, datelines)
-        # New stories go in by COPY, which no signal sees; updates went through write_version.
-        if any(outcome.result == ImportResult.NEW for outcome in outcomes):
-            articles_changed.send(sender=Article, article_ids=[])
     return outcomes
 
 
@@ -140,9 +137,12 @@ def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[
         else:
             results[record.legacy_id] = ImportResult.UPDATED
             revisions.append(_import_revision(story.pk, story.version + 1, story.status, fields))
-    for story, pk in zip(new_stories, insert_rows(Article, new_stories), strict=True):
+    new_ids = insert_rows(Article, new_stories)
+    for story, pk in zip(new_stories, new_ids, strict=True):
         results[story["legacy_id"]] = ImportResult.NEW
         revisions.append(_import_revision(pk, 1, story["status"], story))
+    if revisions:  # one announcement for the chunk's stories: COPY is seen by no signal
+        articles_changed.send(sender=Article, article_ids=[r["article_id"] for r in revisions])
     insert_rows(Revision, revisions)
     return [ImportOutcome(d.record.legacy_id, results[d.record.legacy_id]) for d in chunk]
 
@@ -162,7 +162,11 @@ def _update_story(story: StoredStory, fields: dict) -> bool:
     """Write a later scrape over the story if nobody saved it meanwhile; False if they did."""
     try:
         write_version(
-            Article(pk=story.pk), story.version, **fields, legacy_version=story.version + 1
+            Article(pk=story.pk),
+            story.version,
+            announce=False,
+            **fields,
+            legacy_version=story.version + 1,
         )
     except StaleArticleError:
         return False

@@ -13,7 +13,8 @@ from django.utils.html import escape
 
 from ..models import Article
 from . import formatting
-from .caching import public_page
+from . import invalidation as keys
+from .caching import list_page, story_page
 from .pagination import keyset_page
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -72,17 +73,18 @@ def _queryset():
     return Article.objects.published().with_listing_data().with_updates()
 
 
-@public_page("CACHE_STORY_SECONDS")
+@story_page()
 def story(request, pk: int):
     article = _queryset().filter(pk=pk).first()
     if article is None:
         raise Http404("No such story.")
     response = JsonResponse(ninjs(article, request), json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/json; charset=utf-8"
+    response.surrogate_keys = keys.shown_keys([article], with_tags=True)
     return response
 
 
-@public_page("CACHE_LIST_SECONDS")
+@list_page(query=("before", "after"))
 def latest(request):
     """The latest stories: {"items": [ninjs, ...], "next": url of older items or null}."""
     page = keyset_page(_queryset(), request.GET)
@@ -92,4 +94,6 @@ def latest(request):
         else None
     )
     body = {"items": [ninjs(article, request) for article in page], "next": next_url}
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response.surrogate_keys = {keys.LATEST} | keys.shown_keys(page, with_tags=True)
+    return response

@@ -1,190 +1,327 @@
-"""Caching of public pages: shared cache, HTTP validators and Cache-Control in one decorator.
+"""Caching of public pages: what a kept page shows, when it stops being current, its headers.
 
 Public pages are the same for every reader (no CSRF token, no nonce, no "logged in as"), so a
-rendered page can be kept in the shared cache (Redis when REDIS_URL is set) and its ETag, a
-digest of its bytes, matches from one request to the next, which lets browsers and CDNs
-revalidate with a 304.
+rendered page is kept: in this worker's memory (hot pages) and in the shared cache (Redis
+when REDIS_URL is set). Each page is kept with the surrogate keys of what it shows
+(`invalidation.py`) and the number of the last change it had seen when it was rendered.
 
-Every page is kept with the cache's generation; `invalidation.py` moves the generation when
-something readers see changes, and a page of an older generation is never served. Embargoes
-that lift by themselves are bounded by the cache lifetime (CACHE_LIST_SECONDS /
-CACHE_STORY_SECONDS), as are CDNs and browsers. Each worker also keeps a copy of hot pages
-(`_ProcessPages`), which sees a bump within PAGE_CACHE_LOCAL_SECONDS.
+Before serving a kept page, the worker reads the changes recorded since the last it saw, one
+small query on the database every server shares (`PageChange`), and a page one of whose keys
+changed later is not served; a page rendered afresh costs no such query. So a save or a kill
+shows on the next request to any worker, with Redis or without it. Redis being down only costs
+its speed (pages render, saves never touch it), and a page kept in Redis before the outage is
+checked against the changes like any other.
+
+Browsers keep a page CACHE_BROWSER_SECONDS (default 0) and revalidate with its ETag; shared
+caches (Varnish, a CDN) may keep it for the page's lifetime only when a purger tells them what
+to drop (PAGE_PURGER), and a list is never kept past the next embargo to lift. Query
+parameters a page does not read are dropped before it renders, so `?cachebust=N` serves the
+kept page and creates no entry.
 """
 
 import hashlib
+import logging
+import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.db.models import Q
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
-GENERATION_KEY = "newsroom:pages:generation"
+from ..models import PageChange
+from .invalidation import next_publication
 
+logger = logging.getLogger(__name__)
 
-def bump_generation() -> None:
-    process_pages.clear()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+# A worker starting afresh reads the changes of this long plus the longest page lifetime.
+START_MARGIN = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
 class CachedPage:
     """A rendered page as kept: bytes and headers, cheaper to load than a pickled response."""
 
-    generation: int
+    seen: int  # the last change recorded when the page was rendered
+    keys: frozenset[str]
     expires_at: float
     status: int
     content: bytes
     headers: dict[str, str]
 
-    def is_current(self, generation: int, now: float) -> bool:
-        return self.generation == generation and now < self.expires_at
-
     def response(self) -> HttpResponse:
         return HttpResponse(self.content, status=self.status, headers=self.headers)
 
 
-def _page_key(request) -> str:
-    digest = hashlib.sha256(
-        f"{request.method == 'HEAD'}|{request.get_host()}|{request.get_full_path()}".encode()
-    ).hexdigest()
-    return f"newsroom:page:{digest}"
-
-
-class _ProcessPages:
-    """A small copy of hot pages in each worker, in front of the shared cache.
-
-    The generation it trusts is re-read from the shared cache at most once every
-    PAGE_CACHE_LOCAL_SECONDS (default 1 s), so a save elsewhere reaches every worker within
-    that time (at once in the worker that saved); a page never outlives the lifetime it was
-    given in the shared cache. It saves the shared cache's round trip on every hot request.
-    """
-
-    max_pages = 500
+class _WorkerPages:
+    """This worker's knowledge of the recorded changes, and its copy of hot pages."""
 
     def __init__(self):
         self.clear()
 
     def clear(self) -> None:
         self.pages: OrderedDict[str, CachedPage] = OrderedDict()
-        self.generation: int | None = None
-        self.generation_read_at = 0.0
+        self.changed: dict[str, int] = {}  # the last change of each key
+        self.seen = None  # the last change read, as (seq, row id)
+        self.known_from = 0  # every change after this one is in `changed`
+        self.next_publication_at: datetime | None = None
+        self.next_publication_read = False
+        self.shared_down_until = 0.0
 
-    def known_generation(self, now: float) -> int | None:
-        fresh = now - self.generation_read_at < settings.PAGE_CACHE_LOCAL_SECONDS
-        return self.generation if fresh else None
+    def _learn(self, rows) -> None:
+        for row_id, seq, keys, next_publication_at in rows:
+            for key in keys.split():
+                self.changed[key] = seq
+            self.seen = (seq, row_id)
+            self.next_publication_at = next_publication_at
+            self.next_publication_read = True
 
-    def remember_generation(self, generation: int, now: float) -> None:
-        self.generation, self.generation_read_at = generation, now
+    def catch_up(self) -> int:
+        """Read the changes recorded since the last one seen (one query); the last change."""
+        fields = ("id", "seq", "keys", "next_publication_at")
+        if self.seen is not None:
+            rows = list(
+                PageChange.objects.filter(seq__gte=self.seen[0])
+                .order_by("seq")
+                .values_list(*fields)
+            )
+            if self.seen[1] is None:  # nothing was recorded yet: every row is new
+                self._learn(rows)
+                return self.seen[0]
+            if rows and (rows[0][1], rows[0][0]) == self.seen:
+                self._learn(rows[1:])
+                return self.seen[0]
+            # The change last seen is gone (a database restored, a test rolled back): restart.
+            self.clear()
+        longest = max(settings.CACHE_LIST_SECONDS, settings.CACHE_STORY_SECONDS)
+        horizon = timezone.now() - timedelta(seconds=longest) - START_MARGIN
+        last = PageChange.objects.order_by("-seq").values("seq")[:1]
+        rows = list(
+            PageChange.objects.filter(Q(at__gte=horizon) | Q(seq__in=last))
+            .order_by("seq")
+            .values_list(*fields)
+        )
+        self.known_from = rows[0][1] - 1 if rows else 0
+        self.seen = (0, None)
+        self._learn(rows)
+        return self.seen[0]
 
-    def get(self, key: str, generation: int, now: float) -> CachedPage | None:
+    def last_seen(self) -> int:
+        """The last change this worker read: a page rendered now reflects at least that much.
+
+        A new page is stamped with it rather than with a fresh read, which costs no query;
+        a change read later that the page already shows only makes it miss once more.
+        """
+        return self.catch_up() if self.seen is None else self.seen[0]
+
+    def first_embargo(self, now: datetime) -> datetime | None:
+        """The next scheduled publication, read again only once the last one known passed."""
+        known = self.next_publication_at
+        if not self.next_publication_read or (known is not None and known <= now):
+            self.next_publication_at, self.next_publication_read = next_publication(now), True
+        return self.next_publication_at
+
+    def is_current(self, page: CachedPage, seen: int, now: float) -> bool:
+        return (
+            self.known_from <= page.seen <= seen
+            and now < page.expires_at
+            and all(self.changed.get(key, 0) <= page.seen for key in page.keys)
+        )
+
+    def get(self, key: str) -> CachedPage | None:
         page = self.pages.get(key)
-        if page is None or not page.is_current(generation, now):
-            return None
-        self.pages.move_to_end(key)
+        if page is not None:
+            self.pages.move_to_end(key)
         return page
 
     def put(self, key: str, page: CachedPage) -> None:
+        if settings.PAGE_CACHE_LOCAL_PAGES <= 0:
+            return
         self.pages[key] = page
         self.pages.move_to_end(key)
-        while len(self.pages) > self.max_pages:
+        while len(self.pages) > settings.PAGE_CACHE_LOCAL_PAGES:
             self.pages.popitem(last=False)
 
+    def shared_get(self, key: str) -> CachedPage | None:
+        if not settings.PAGE_CACHE_SHARED or time.monotonic() < self.shared_down_until:
+            return None
+        try:
+            page = cache.get(key)
+        except Exception:
+            self._shared_failed("read")
+            return None
+        return page if isinstance(page, CachedPage) else None
 
-process_pages = _ProcessPages()
+    def shared_set(self, key: str, page: CachedPage, seconds: float) -> None:
+        if not settings.PAGE_CACHE_SHARED or time.monotonic() < self.shared_down_until:
+            return
+        try:
+            cache.set(key, page, math.ceil(seconds))
+        except Exception:
+            self._shared_failed("write")
+
+    def _shared_failed(self, what: str) -> None:
+        """The shared cache is down: pages render without it, and it is tried again soon."""
+        logger.warning("page cache %s failed; serving without the shared cache", what)
+        self.shared_down_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
 
 
-def _cached_page(key: str) -> tuple[int, HttpResponse | None]:
-    """The current generation and the page kept for this URL in it.
+process_pages = _WorkerPages()
 
-    From this worker's copy when it is fresh enough; otherwise one shared-cache round trip
-    reads both the generation and the page.
+
+def caching_on() -> bool:
+    return settings.PAGE_CACHE_LOCAL_PAGES > 0 or settings.PAGE_CACHE_SHARED
+
+
+def _page_key(request, query: QueryDict) -> str:
+    page = f"{request.method == 'HEAD'}|{request.get_host()}|{request.path}|{query.urlencode()}"
+    return f"newsroom:page:{hashlib.sha256(page.encode()).hexdigest()}"
+
+
+def _known_query(request, names: tuple[str, ...]) -> tuple[QueryDict, bool]:
+    """The query parameters the page reads, in a fixed order, and whether others were sent."""
+    known = QueryDict(mutable=True)
+    for name in sorted(set(request.GET) & set(names)):
+        known.setlist(name, request.GET.getlist(name))
+    return known, len(known) != len(request.GET)
+
+
+def _kept_page(key: str, now: float) -> CachedPage | None:
+    """The page kept for `key` (this worker's copy, else Redis's) if no change since made it stale.
+
+    The record of changes is read only when there is a page to check: a miss costs nothing.
     """
-    now = time.time()
-    local = settings.PAGE_CACHE_LOCAL_SECONDS > 0
-    generation = process_pages.known_generation(now) if local else None
-    if generation is not None:
-        page = process_pages.get(key, generation, now)
-        if page is not None:
-            return generation, page.response()
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = 1
-        cache.add(GENERATION_KEY, generation, timeout=None)
-    if local:
-        process_pages.remember_generation(generation, now)
-    page = found.get(key)
-    if not isinstance(page, CachedPage) or not page.is_current(generation, now):
-        return generation, None
-    if local:
-        process_pages.put(key, page)
-    return generation, page.response()
+    local = process_pages.get(key)
+    shared = None if local is not None else process_pages.shared_get(key)
+    if local is None and shared is None:
+        return None
+    seen = process_pages.catch_up()
+    if local is not None:
+        if process_pages.is_current(local, seen, now):
+            return local
+        shared = process_pages.shared_get(key)
+    if shared is not None and process_pages.is_current(shared, seen, now):
+        process_pages.put(key, shared)
+        return shared
+    return None
 
 
-def _keep_page(key: str, generation: int, response: HttpResponse, seconds: int) -> None:
-    page = CachedPage(
-        generation=generation,
-        expires_at=time.time() + seconds,
-        status=response.status_code,
-        content=response.content,
-        headers=dict(response.items()),
+def _render(view, request, args, kwargs) -> HttpResponse:
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    return response
+
+
+def _keepable(response) -> bool:
+    return response.status_code in (200, 410) and not response.streaming and not response.cookies
+
+
+def _tag(response) -> frozenset[str]:
+    """Surrogate-Key for Varnish and Fastly, Cache-Tag for Cloudflare and others."""
+    keys = frozenset(getattr(response, "surrogate_keys", ()))
+    if keys:
+        response["Surrogate-Key"] = " ".join(sorted(keys))
+        response["Cache-Tag"] = ",".join(sorted(keys))
+    response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    return keys
+
+
+def _cache_control(response, shared_seconds: float, private: bool) -> None:
+    browser = settings.CACHE_BROWSER_SECONDS
+    if private:
+        patch_cache_control(response, private=True, max_age=browser, must_revalidate=True)
+        return
+    shared = max(0, int(shared_seconds)) if settings.PAGE_PURGER else browser
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=min(browser, shared),
+        s_maxage=shared,
+        must_revalidate=True,
     )
-    cache.set(key, page, seconds)
-    if settings.PAGE_CACHE_LOCAL_SECONDS > 0:
-        process_pages.put(key, page)
 
 
-def public_page(seconds_setting: str, stale_factor: int = 5):
-    """Cache a public GET view for the lifetime named by a setting, and answer conditionally.
-
-    Browsers keep the page for the lifetime; CDNs may serve it stale for `stale_factor` times
-    that while they revalidate. Views may set Last-Modified (the one rule for "changed");
-    the ETag is a digest of the bytes, so it changes whenever the page would. A page is kept
-    with the generation it was rendered in and ignored once a save has bumped it.
-    """
-
+def _public_page(seconds_setting: str, query: tuple[str, ...], until_embargo: bool):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
+            known, extra = _known_query(request, query)
+            request.GET = known
             seconds = getattr(settings, seconds_setting)
-            key = _page_key(request)
-            generation, response = _cached_page(key)
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
-                if response.status_code in (200, 410) and not response.streaming:
-                    response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-                    patch_cache_control(
-                        response,
-                        public=True,
-                        max_age=seconds,
-                        s_maxage=seconds,
-                        stale_while_revalidate=seconds * stale_factor,
+            now, moment = time.time(), timezone.now()
+            page = None
+            if caching_on() and seconds > 0:
+                key = _page_key(request, known)
+                page = _kept_page(key, now)
+                if page is None:
+                    seen = process_pages.last_seen()
+                    response = _render(view, request, args, kwargs)
+                    if not _keepable(response):
+                        return response
+                    expires_at = now + seconds
+                    if until_embargo:
+                        embargo = process_pages.first_embargo(moment)
+                        if embargo is not None:
+                            expires_at = min(expires_at, embargo.timestamp())
+                    page = CachedPage(
+                        seen=seen,
+                        keys=_tag(response),
+                        expires_at=expires_at,
+                        status=response.status_code,
+                        content=response.content,
+                        headers=dict(response.items()),
                     )
-                    if seconds > 0 and not response.cookies:
-                        _keep_page(key, generation, response, seconds)
+                    process_pages.put(key, page)
+                    process_pages.shared_set(key, page, expires_at - now)
+                response = page.response()
+                remaining = page.expires_at - now
+            else:
+                response = _render(view, request, args, kwargs)
+                if not _keepable(response):
+                    return response
+                _tag(response)
+                remaining = seconds
+                if until_embargo and settings.PAGE_PURGER:
+                    embargo = next_publication(moment)
+                    if embargo is not None:
+                        remaining = min(remaining, (embargo - moment).total_seconds())
+            _cache_control(response, remaining, private=extra)
             if response.status_code != 200:
                 return response
-            last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
             return get_conditional_response(
                 request,
                 etag=response.get("ETag"),
-                last_modified=last_modified,
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
                 response=response,
             )
 
         return wrapper
 
     return decorator
+
+
+def story_page(query: tuple[str, ...] = ()):
+    """A public page of one story, kept for CACHE_STORY_SECONDS; answers conditionally.
+
+    The view tags its response with `surrogate_keys`; a story page may set Last-Modified
+    (the story's one "last changed" time), and its ETag is a digest of the bytes.
+    """
+    return _public_page("CACHE_STORY_SECONDS", query, until_embargo=False)
+
+
+def list_page(query: tuple[str, ...] = ()):
+    """A public list, kept for CACHE_LIST_SECONDS and never past the next embargo to lift.
+
+    `query` names the parameters it reads; any others are dropped before it renders.
+    """
+    return _public_page("CACHE_LIST_SECONDS", query, until_embargo=True)

@@ -16,7 +16,8 @@ from django.utils.text import Truncator
 from ..models import Article, Tag
 from ..text import without_control_characters
 from . import formatting
-from .caching import public_page
+from . import invalidation as keys
+from .caching import list_page
 from .pages import datelines_for_place
 
 FEED_LENGTH = 30
@@ -55,11 +56,20 @@ class AtomFeed(WellFormed, Atom1Feed):
 
 
 def feed_view(feed_class):
-    """A view making a new feed object per request (feeds keep the request on `self`)."""
+    """A view making a new feed object per request (feeds keep the request on `self`).
 
-    @public_page("CACHE_LIST_SECONDS")
+    Django's feeds send the newest item's time as Last-Modified, which moves backwards when
+    that story is withdrawn: a reader revalidating with If-Modified-Since would get a 304 and
+    keep the withdrawn story. So a feed is validated by its ETag (its bytes) alone.
+    """
+
+    @list_page()
     def view(request, *args, **kwargs):
-        return feed_class()(request, *args, **kwargs)
+        feed = feed_class()
+        response = feed(request, *args, **kwargs)
+        del response["Last-Modified"]
+        response.surrogate_keys = feed.surrogate_keys()
+        return response
 
     return view
 
@@ -92,9 +102,20 @@ class LatestStoriesFeed(Feed):
     def narrow(self, queryset, obj):
         return queryset
 
+    def list_keys(self, obj) -> set[str]:
+        return {keys.LATEST}
+
+    def get_object(self, request, *args, **kwargs):
+        self.object = super().get_object(request, *args, **kwargs)
+        return self.object
+
     def items(self, obj=None):
         queryset = Article.objects.published().with_listing_data()
-        return self.narrow(queryset, obj).latest_first()[:FEED_LENGTH]
+        self.shown = list(self.narrow(queryset, obj).latest_first()[:FEED_LENGTH])
+        return self.shown
+
+    def surrogate_keys(self) -> set[str]:
+        return self.list_keys(self.object) | keys.shown_keys(self.shown, with_tags=True)
 
     def item_title(self, item):
         return item.headline
@@ -137,13 +158,17 @@ class LatestStoriesAtomFeed(LatestStoriesFeed):
 
 class TagFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag.objects.public(), slug=slug)
+        self.object = get_object_or_404(Tag.objects.public(), slug=slug)
+        return self.object
 
     def page_path(self, obj):
         return reverse("articles:tag", kwargs={"slug": obj.slug})
 
     def narrow(self, queryset, obj):
         return queryset.filter(tags=obj)
+
+    def list_keys(self, obj):
+        return {keys.tag_list_key(obj.pk), keys.tag_key(obj.pk)}
 
 
 class TagAtomFeed(TagFeed):
@@ -163,7 +188,8 @@ class Place:
 
 class PlaceFeed(LatestStoriesFeed):
     def get_object(self, request, **kwargs):
-        return Place(kwargs)
+        self.object = Place(kwargs)
+        return self.object
 
     def page_path(self, obj):
         name = "articles:city" if "city" in obj.kwargs else "articles:country"
@@ -171,6 +197,11 @@ class PlaceFeed(LatestStoriesFeed):
 
     def narrow(self, queryset, obj):
         return queryset.filter(dateline__in=obj.datelines)
+
+    def list_keys(self, obj):
+        return {keys.place_list_key(place.pk) for place in obj.datelines} | {
+            keys.place_key(place.pk) for place in obj.datelines
+        }
 
 
 class PlaceAtomFeed(PlaceFeed):

@@ -1,35 +1,188 @@
-"""When cached public pages stop being current.
+"""Which pages a change makes stale, named by surrogate keys, and the record every server reads.
+
+A page is tagged with a key for each thing it shows: `story-<id>` for each story on it (its
+own page, its ninjs document, the lists that show its summary), `tag-<id>` and `place-<id>`
+for the names it prints, and one key per list (`list-latest`, `list-tag-<id>`,
+`list-place-<id>`, `list-day-<date>`, `list-month-<month>`, `list-news`, `list-sitemap`,
+`list-search`). A change names the keys it makes stale:
+- a story: its own key, the search and news lists and its month's sitemap (which print its
+  text and times), and, when it moves (published, withdrawn, retagged, moved to another place
+  or day), every list it leaves or joins, remembered in `Article.list_keys`;
+- a tag or a place: its key, its list, and the lists whose filter form names it.
+
+`record_change` writes the keys to the database inside the writer's transaction
+(`PageChange`, numbered by `PageClock`), which every app server reads before it serves a kept
+page (`caching.py`), and hands them to the purger of the shared caches once it commits.
 
 The editorial layer announces its writes (`articles_changed`), which model signals do not see
-(optimistic UPDATEs, the importer's COPY); saves made through the ORM (datelines, tags, a new
-story) are caught by model signals. Either way the cache's generation moves (`caching.py`).
+(optimistic UPDATEs, the importer's COPY); saves made through the ORM (a new story, datelines,
+tags, update notes) are caught by model signals.
 """
 
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
 from django.db import transaction
+from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from ..editorial.signals import articles_changed
-from .caching import bump_generation
+from ..models import Article, Dateline, PageChange, PageClock, Tag, Update
+from .purge import purge_after_commit
+
+LATEST = "list-latest"
+SEARCH = "list-search"
+NEWS = "list-news"
+SITEMAP = "list-sitemap"
+
+# A change is read by the app servers for this long: longer than any page is kept.
+CHANGES_KEPT = timedelta(days=1)
+PRUNE_EVERY = 100  # changes
 
 
-def pages_changed(**kwargs) -> None:
-    """Something readers see changed: cached pages go now and again at the commit.
+def story_key(pk: int) -> str:
+    return f"story-{pk}"
 
-    Now, so that the rest of the same transaction (and a test wrapped in one) reads fresh
-    pages; again once the transaction commits, since a reader between the two could have
-    cached the old text under the new generation.
+
+def tag_key(pk: int) -> str:
+    return f"tag-{pk}"
+
+
+def place_key(pk: int) -> str:
+    return f"place-{pk}"
+
+
+def tag_list_key(pk: int) -> str:
+    return f"list-tag-{pk}"
+
+
+def place_list_key(pk: int) -> str:
+    return f"list-place-{pk}"
+
+
+def day_list_key(day: date) -> str:
+    return f"list-day-{day:%Y-%m-%d}"
+
+
+def month_list_key(year: int, month: int) -> str:
+    return f"list-month-{year:04d}-{month:02d}"
+
+
+def shown_keys(articles: Iterable[Article], with_tags: bool = False) -> set[str]:
+    """The keys of the stories a page shows, and of the places (and tags) it names for them."""
+    keys = set()
+    for article in articles:
+        keys.add(story_key(article.pk))
+        if article.dateline_id is not None:
+            keys.add(place_key(article.dateline_id))
+        if with_tags:
+            keys.update(tag_key(tag.pk) for tag in article.tags.all())
+    return keys
+
+
+def _month_of(article: Article) -> str | None:
+    if article.published_at is None:
+        return None
+    day = timezone.localdate(article.published_at)
+    return month_list_key(day.year, day.month)
+
+
+def lists_of(article: Article) -> set[str]:
+    """The lists a story is filed under while readers can see it (none otherwise)."""
+    if not article.is_published:
+        return set()
+    keys = {LATEST, SEARCH, NEWS, SITEMAP, day_list_key(timezone.localdate(article.published_at))}
+    keys.add(_month_of(article))
+    keys.update(tag_list_key(tag.pk) for tag in article.tags.all())
+    if article.dateline_id is not None:
+        keys.add(place_list_key(article.dateline_id))
+    return keys
+
+
+def stories_changed(article_ids: Iterable[int]) -> None:
+    """The stories changed: their pages and what prints them, and any list they left or joined."""
+    ids = set(article_ids)
+    keys = {SEARCH, NEWS} | {story_key(pk) for pk in ids}
+    moved = []
+    for article in Article.objects.filter(pk__in=ids).prefetch_related("tags"):
+        keys.add(_month_of(article))
+        filed, was_filed = lists_of(article), set(article.list_keys.split())
+        if filed != was_filed:
+            keys |= filed | was_filed
+            article.list_keys = " ".join(sorted(filed))
+            moved.append(article)
+    Article.objects.bulk_update(moved, ["list_keys"], batch_size=500)
+    record_change(keys - {None})
+
+
+def record_change(keys: set[str]) -> None:
+    """Number the change and record its keys in the writer's transaction; purge at the commit.
+
+    The clock's row lock makes concurrent writers take their numbers in the order they
+    commit, so an app server that has read change N has seen every change up to N.
     """
-    bump_generation()
-    transaction.on_commit(bump_generation, robust=True)
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        clock = PageClock.objects.select_for_update().filter(pk=1).first() or PageClock(pk=1)
+        clock.seq += 1
+        clock.save()
+        PageChange.objects.create(
+            seq=clock.seq,
+            keys=" ".join(sorted(keys)),
+            at=now,
+            next_publication_at=next_publication(now),
+        )
+        if clock.seq % PRUNE_EVERY == 0:
+            PageChange.objects.filter(at__lt=now - CHANGES_KEPT).delete()
+    purge_after_commit(keys)
+
+
+def next_publication(now) -> datetime | None:
+    """When the first embargo still to come lifts: a list may be kept until then, no longer."""
+    return Article.objects.scheduled(now).aggregate(first=Min("published_at"))["first"]
+
+
+def _on_articles_changed(article_ids, **kwargs) -> None:
+    stories_changed(article_ids)
+
+
+def _on_article_saved(instance, **kwargs) -> None:
+    stories_changed([instance.pk])
+
+
+def _on_article_deleted(instance, **kwargs) -> None:
+    record_change({story_key(instance.pk), SEARCH, NEWS, *instance.list_keys.split()})
+
+
+def _on_tags_changed(instance, action, reverse, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        stories_changed([instance.pk])
+    else:
+        stories_changed(pk_set or instance.articles.values_list("pk", flat=True))
+
+
+def _on_tag_changed(instance, **kwargs) -> None:
+    record_change({tag_key(instance.pk), tag_list_key(instance.pk), LATEST, SEARCH})
+
+
+def _on_place_changed(instance, **kwargs) -> None:
+    record_change({place_key(instance.pk), place_list_key(instance.pk), LATEST, SEARCH})
+
+
+def _on_update_changed(instance, **kwargs) -> None:
+    record_change({story_key(instance.article_id)})
 
 
 def connect_signals() -> None:
-    from ..models import Article, Dateline, Revision, Tag, Update
-
-    articles_changed.connect(pages_changed, dispatch_uid="pages-stories-changed")
-    for model in (Article, Dateline, Revision, Tag, Update):
-        post_save.connect(pages_changed, sender=model, dispatch_uid=f"pages-save-{model}")
-        post_delete.connect(pages_changed, sender=model, dispatch_uid=f"pages-delete-{model}")
-    m2m_changed.connect(
-        pages_changed, sender=Article.tags.through, dispatch_uid="pages-article-tags"
-    )
+    articles_changed.connect(_on_articles_changed, dispatch_uid="pages-stories-changed")
+    post_save.connect(_on_article_saved, sender=Article, dispatch_uid="pages-article-saved")
+    post_delete.connect(_on_article_deleted, sender=Article, dispatch_uid="pages-article-gone")
+    m2m_changed.connect(_on_tags_changed, sender=Article.tags.through, dispatch_uid="pages-tags")
+    for model, handler in ((Tag, _on_tag_changed), (Dateline, _on_place_changed)):
+        post_save.connect(handler, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
+    post_save.connect(_on_update_changed, sender=Update, dispatch_uid="pages-update-saved")
+    post_delete.connect(_on_update_changed, sender=Update, dispatch_uid="pages-update-gone")

@@ -17,7 +17,7 @@ from .structured_data import json_ld_script, news_article_json_ld
 
 
 def story_page_context(article: Article, request=None) -> dict:
-    """Everything `articles/article_detail.html` needs beside `article` (two queries).
+    """Everything `articles/article_detail.html` needs beside `article` (one query: its tags).
 
     The public story view and the editors' preview both call this, so a preview is rendered
     exactly as readers will see the story.

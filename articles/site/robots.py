@@ -4,10 +4,10 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from . import formatting
-from .caching import public_page
+from .caching import list_page
 
 
-@public_page("CACHE_LIST_SECONDS")
+@list_page()
 def robots_txt(request):
     """The editors' admin and search results stay out of crawlers' way; the sitemap's address
     is absolute, as the robots exclusion standard requires (RFC 9309 and sitemaps.org)."""

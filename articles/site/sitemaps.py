@@ -15,7 +15,8 @@ from django.utils import timezone
 from ..models import Article
 from ..text import without_control_characters
 from . import formatting
-from .caching import public_page
+from . import invalidation as keys
+from .caching import list_page
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -27,15 +28,19 @@ def _month_url(month: date, request) -> str:
     return formatting.absolute_url(path, request)
 
 
-@public_page("CACHE_LIST_SECONDS")
+@list_page()
 def sitemap_index(request):
     months = Article.objects.published().dates("published_at", "month", order="DESC")
     sitemaps = [formatting.absolute_url(reverse("articles:sitemap-news"), request)]
     sitemaps += [_month_url(month, request) for month in months]
-    return TemplateResponse(request, "sitemaps/index.xml", {"sitemaps": sitemaps}, content_type=XML)
+    response = TemplateResponse(
+        request, "sitemaps/index.xml", {"sitemaps": sitemaps}, content_type=XML
+    )
+    response.surrogate_keys = {keys.SITEMAP}
+    return response
 
 
-@public_page("CACHE_LIST_SECONDS")
+@list_page()
 def sitemap_month(request, year: int, month: int):
     try:
         start = formatting.day_start(date(year, month, 1))
@@ -57,10 +62,13 @@ def sitemap_month(request, year: int, month: int):
     ]
     if not urls:
         raise Http404("No stories that month.")
-    return TemplateResponse(request, "sitemaps/urlset.xml", {"urls": urls}, content_type=XML)
+    response = TemplateResponse(request, "sitemaps/urlset.xml", {"urls": urls}, content_type=XML)
+    # One key for the month: a sitemap lists thousands of stories, too many keys for a header.
+    response.surrogate_keys = {keys.month_list_key(year, month)}
+    return response
 
 
-@public_page("CACHE_LIST_SECONDS")
+@list_page()
 def news_sitemap(request):
     stories = (
         Article.objects.published()
@@ -77,9 +85,11 @@ def news_sitemap(request):
         }
         for story in stories
     ]
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "sitemaps/news.xml",
         {"urls": urls, "publication": settings.SITE_NAME, "language": "en"},
         content_type=XML,
     )
+    response.surrogate_keys = {keys.NEWS}
+    return response

@@ -2,7 +2,7 @@
 
 Every view starts from `Article.objects.published()` (through `PublishedArticleMixin`), so
 drafts, scheduled and withdrawn stories never show, whatever the URL. Pages are the same for
-every reader and cached by `public_page` (shared cache, ETag, Last-Modified, Cache-Control).
+every reader, tagged with the surrogate keys of what they show, and kept by `caching.py`.
 """
 
 from datetime import date, datetime, timedelta
@@ -18,7 +18,8 @@ from django.views.generic import DetailView, ListView
 
 from ..models import Article, Tag, TagRedirect
 from . import formatting
-from .caching import public_page
+from . import invalidation as keys
+from .caching import list_page, story_page
 from .filters import ArticleFilter
 from .pages import datelines_for_place, day_url, story_page_context
 from .pagination import PAGE_SIZE, keyset_page
@@ -38,7 +39,7 @@ class PublishedArticleMixin:
         return Article.objects.published()
 
 
-@method_decorator(public_page("CACHE_STORY_SECONDS"), name="dispatch")
+@method_decorator(story_page(), name="dispatch")
 class ArticleDetail(PublishedArticleMixin, DetailView):
     """A story at /stories/<id>/<slug>/; /stories/<id>/ or an old slug redirects there.
 
@@ -58,12 +59,18 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
             notice = withdrawn.values_list("withdrawal_reason", flat=True).first()
             if notice is None:
                 raise
-            return TemplateResponse(
+            response = TemplateResponse(
                 request, "articles/article_withdrawn.html", {"notice": notice}, status=410
             )
+            response.surrogate_keys = {keys.story_key(kwargs["pk"])}
+            return response
         if kwargs.get("slug") != self.object.slug:
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
-        response = self.render_to_response(story_page_context(self.object, request))
+        context = story_page_context(self.object, request)
+        response = self.render_to_response(context)
+        response.surrogate_keys = keys.shown_keys([self.object]) | {
+            keys.tag_key(tag.pk) for tag in context["tags"]
+        }
         return set_last_modified(response, self.object.last_changed_at)
 
 
@@ -85,13 +92,21 @@ class ArticleList(PublishedArticleMixin, ListView):
     def get_feeds(self) -> list[tuple[str, str]]:
         return []
 
+    def list_keys(self) -> set[str]:
+        """The surrogate keys of the list itself, beside those of the stories it shows."""
+        return {keys.LATEST}
+
     def get(self, request, *args, **kwargs):
         queryset = self.narrow(self.get_queryset())
         self.page = keyset_page(queryset, request.GET)
         self.object_list = self.page.object_list
+        return self.tagged(self.render_to_response(self.get_context_data()))
+
+    def tagged(self, response):
         # No Last-Modified on a list: a withdrawal or a silent fix changes it without moving
         # any story's time, so only the ETag (a digest of the page) can tell it is unchanged.
-        return self.render_to_response(self.get_context_data())
+        response.surrogate_keys = self.list_keys() | keys.shown_keys(self.object_list)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,7 +120,11 @@ class ArticleList(PublishedArticleMixin, ListView):
         return context
 
 
-@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+FILTERS = ("tag", "country", "since", "until")
+PAGES = ("before", "after")
+
+
+@method_decorator(list_page(query=FILTERS + PAGES), name="dispatch")
 class LatestArticleList(ArticleList):
     def narrow(self, queryset):
         self.filterset = ArticleFilter(self.request.GET, queryset=queryset)
@@ -115,7 +134,7 @@ class LatestArticleList(ArticleList):
         return [("RSS", reverse("articles:feed-rss")), ("Atom", reverse("articles:feed-atom"))]
 
 
-@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+@method_decorator(list_page(query=PAGES), name="dispatch")
 class TagArticleList(ArticleList):
     def get(self, request, *args, **kwargs):
         try:
@@ -132,6 +151,9 @@ class TagArticleList(ArticleList):
         self.heading = self.tag.name
         return queryset.filter(tags=self.tag)
 
+    def list_keys(self):
+        return {keys.tag_list_key(self.tag.pk), keys.tag_key(self.tag.pk)}
+
     def get_feeds(self):
         slug = self.tag.slug
         return [
@@ -140,7 +162,7 @@ class TagArticleList(ArticleList):
         ]
 
 
-@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+@method_decorator(list_page(query=PAGES), name="dispatch")
 class PlaceArticleList(ArticleList):
     """Stories from a country (/places/india/) or a city in it (/places/india/mumbai/)."""
 
@@ -151,6 +173,11 @@ class PlaceArticleList(ArticleList):
             f"{first.city}, {first.country}" if self.kwargs.get("city") else first.country
         )
         return queryset.filter(dateline__in=self.places)
+
+    def list_keys(self):
+        return {keys.place_list_key(place.pk) for place in self.places} | {
+            keys.place_key(place.pk) for place in self.places
+        }
 
     def get_feeds(self):
         kwargs = {"country": self.kwargs["country"]}
@@ -165,7 +192,7 @@ class PlaceArticleList(ArticleList):
         ]
 
 
-@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+@method_decorator(list_page(query=PAGES), name="dispatch")
 class DayArchive(ArticleList):
     """The stories first published on one day in the newsroom's time zone."""
 
@@ -179,6 +206,9 @@ class DayArchive(ArticleList):
         self.heading = self.day.strftime("%B %-d, %Y")
         return queryset.filter(published_at__gte=start, published_at__lt=end)
 
+    def list_keys(self):
+        return {keys.day_list_key(self.day)}
+
     @property
     def day_number(self) -> int:
         return int(self.kwargs["day"])
@@ -191,7 +221,7 @@ class DayArchive(ArticleList):
         return context
 
 
-@method_decorator(public_page("CACHE_LIST_SECONDS"), name="dispatch")
+@method_decorator(list_page(query=("q", "page", *FILTERS)), name="dispatch")
 class SearchResults(ArticleList):
     """Search, best match first: a page number walks the bounded set of ranked candidates."""
 
@@ -222,7 +252,10 @@ class SearchResults(ArticleList):
             ),
         }
         self.page = None
-        return self.render_to_response(self.get_context_data())
+        return self.tagged(self.render_to_response(self.get_context_data()))
+
+    def list_keys(self):
+        return {keys.SEARCH}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,56 @@
+vcl 4.1;
+
+import std;
+
+# Newsroom's front door: Varnish keeps public pages for as long as the site says (s-maxage),
+# and drops them the moment the site says so. Every public page carries the surrogate keys of
+# what it shows (Surrogate-Key: story-42 list-latest ...); after each change the site sends
+# `PURGE /` with the changed keys in Purge-Keys (articles/site/purge.py), and every page that
+# carries one of them is banned at once. The tests start a real varnishd with this file
+# (tests/site/test_varnish.py), with the backend below pointed at their own gunicorn.
+
+backend web {
+    .host = "web";
+    .port = "8000";
+}
+
+# Who may purge: the app servers (loopback, and the private networks compose uses).
+acl purgers {
+    "localhost";
+    "127.0.0.1";
+    "10.0.0.0"/8;
+    "172.16.0.0"/12;
+    "192.168.0.0"/16;
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        # Only the site's own key alphabet reaches the ban's regular expression.
+        if (req.http.Purge-Keys !~ "^[a-z0-9-]+( [a-z0-9-]+)*$") {
+            return (synth(400, "Purge-Keys: surrogate keys separated by spaces"));
+        }
+        # A ban's expression is split at spaces and takes no quotes: the regex has no space.
+        if (!std.ban("obj.http.Surrogate-Key ~ (^|[[:space:]])("
+                + regsuball(req.http.Purge-Keys, " ", "|") + ")([[:space:]]|$)")) {
+            return (synth(500, std.ban_error()));
+        }
+        return (synth(200, "Banned"));
+    }
+    # Editors are signed in (a cookie): Varnish's built-in rules pass them to the site.
+}
+
+sub vcl_backend_response {
+    # A banned page is gone, never served stale while it is fetched again.
+    set beresp.grace = 0s;
+    set beresp.keep = 0s;
+    # Pages the site keeps private (a query it does not read, the admin) or gives no shared
+    # lifetime are not stored at all, not even as a marker per address.
+    if (beresp.ttl <= 0s || beresp.http.Cache-Control ~ "private|no-store|no-cache") {
+        set beresp.ttl = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
+}

@@ -1,0 +1,152 @@
+"""Invalidation by what a page shows: the keys each change names and each page carries."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.editorial.services import publish_article, save_article, withdraw_article
+from articles.models import Article, PageChange
+from articles.site import purge
+from tests.factories import ArticleFactory, DatelineFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class RecordingPurger:
+    """A purger that remembers what it was told to drop, for the tests."""
+
+    purged: list[frozenset[str]] = []
+
+    def purge(self, keys):
+        self.purged.append(frozenset(keys))
+
+
+@pytest.fixture
+def purged(settings):
+    settings.PAGE_PURGER = "tests.site.test_purge.RecordingPurger"
+    settings.PAGE_PURGE_REPEAT_SECONDS = 0
+    RecordingPurger.purged = []
+    return RecordingPurger.purged
+
+
+def last_keys() -> set[str]:
+    return set(PageChange.objects.order_by("-seq").first().keys.split())
+
+
+def test_a_silent_fix_names_the_story_and_what_prints_its_text_only(editor):
+    place, tag = DatelineFactory(), TagFactory()
+    article = ArticleFactory(published=True, dateline=place, tags=[tag])
+    article.refresh_from_db()
+    article.body = "A typo fixed."
+
+    save_article(article, by=editor, kind="silent_fix")
+
+    day = timezone.localdate(article.published_at)
+    assert last_keys() == {
+        f"story-{article.pk}",
+        "list-search",
+        "list-news",
+        f"list-month-{day:%Y-%m}",
+    }
+
+
+def test_a_withdrawal_names_every_list_the_story_leaves(editor):
+    place, tag = DatelineFactory(), TagFactory()
+    article = ArticleFactory(published=True, dateline=place, tags=[tag])
+    article.refresh_from_db()
+
+    withdraw_article(article, by=editor, reason="Could not be verified.")
+
+    day = timezone.localdate(article.published_at)
+    assert {
+        f"story-{article.pk}",
+        "list-latest",
+        "list-sitemap",
+        f"list-tag-{tag.pk}",
+        f"list-place-{place.pk}",
+        f"list-day-{day:%Y-%m-%d}",
+    } <= last_keys()
+    assert Article.objects.get(pk=article.pk).list_keys == ""
+
+
+def test_a_move_to_another_place_names_both_places_lists(editor):
+    old, new = DatelineFactory(), DatelineFactory()
+    article = ArticleFactory(published=True, dateline=old)
+    article.refresh_from_db()
+    article.dateline = new
+
+    save_article(article, by=editor, kind="silent_fix")
+
+    assert {f"list-place-{old.pk}", f"list-place-{new.pk}"} <= last_keys()
+
+
+def test_a_tag_renamed_names_its_pages_and_the_filter_forms():
+    tag = TagFactory()
+    tag.name = "Renamed"
+    tag.save()
+
+    assert last_keys() == {f"tag-{tag.pk}", f"list-tag-{tag.pk}", "list-latest", "list-search"}
+
+
+def test_the_purger_is_told_after_the_commit_only(
+    editor, purged, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(published=True)
+    article.refresh_from_db()
+    purged.clear()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        withdraw_article(article, by=editor, reason="Wrong.")
+    assert purged == []
+
+    for callback in callbacks:
+        callback()
+    assert any(f"story-{article.pk}" in keys for keys in purged)
+
+
+def test_a_failing_purger_never_fails_the_save(
+    editor, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_PURGER = "articles.site.purge.VarnishPurger"
+    settings.VARNISH_PURGE_URLS = ["http://127.0.0.1:9/"]  # nothing listens there
+    settings.PAGE_PURGE_REPEAT_SECONDS = 0
+    article = ArticleFactory(published=True)
+    article.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_article(article, by=editor, reason="Wrong.")
+
+    assert Article.objects.get(pk=article.pk).status == Article.Status.WITHDRAWN
+
+
+def test_the_varnish_purger_sends_only_well_formed_keys():
+    sent = []
+
+    class Recording(purge.VarnishPurger):
+        def purge(self, keys):
+            sent.append(" ".join(sorted(key for key in keys if purge._KEY.match(key))))
+
+    Recording(urls=[]).purge({"story-1", "list-latest", "bad key|.*"})
+
+    assert sent == ["list-latest story-1"]
+
+
+def test_publishing_names_the_lists_the_story_joins(editor):
+    tag = TagFactory()
+    article = ArticleFactory(tags=[tag])
+    article.refresh_from_db()
+
+    publish_article(article, by=editor)
+
+    assert {"list-latest", f"list-tag-{tag.pk}"} <= last_keys()
+
+
+def test_a_scheduled_story_bounds_the_next_change_s_embargo(editor):
+    at = timezone.now() + timedelta(hours=2)
+    article = ArticleFactory()
+    article.refresh_from_db()
+
+    publish_article(article, by=editor, at=at)
+
+    assert PageChange.objects.order_by("-seq").first().next_publication_at == at

@@ -1,0 +1,90 @@
+"""Varnish in front, as docker-compose.yml runs it: pages are kept there and dropped at once.
+
+A real varnishd from Debian's package runs the repository's deploy/varnish.vcl in front of a
+gunicorn of the tests; the editor's withdrawal commits in this process, whose purger bans the
+story's keys in Varnish."""
+
+import pytest
+from django.test import override_settings
+
+from tests.site.servers import Gunicorn, Varnish, fetch, port
+from tests.site.test_live_workers import kept_story, responses_showing, warm, withdraw
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def varnish(django_db_setup):
+    purge_url = f"http://127.0.0.1:{port(10)}/"
+    site = Gunicorn(port(12), workers=3, VARNISH_PURGE_URLS=purge_url)
+    front = Varnish(port(10), backend_port=port(12))
+    yield front
+    front.stop()
+    site.stop()
+
+
+@pytest.fixture(autouse=True)
+def purging(varnish):
+    """This process writes as an app server does: telling Varnish of every change."""
+    with override_settings(
+        VARNISH_PURGE_URLS=[varnish.url + "/"],
+        PAGE_PURGER="articles.site.purge.VarnishPurger",
+        PAGE_PURGE_REPEAT_SECONDS=0,
+    ):
+        yield
+
+
+def served_from_varnish(headers) -> bool:
+    """A hit names two transactions in X-Varnish: this one and the one that fetched it."""
+    return len(headers["X-Varnish"].split()) == 2
+
+
+def test_varnish_keeps_public_pages(varnish):
+    article, urls = kept_story()
+    fetch(varnish.url + urls[0])
+
+    _, headers, body = fetch(varnish.url + urls[0])
+
+    assert served_from_varnish(headers)
+    assert article.headline in body
+    assert f"story-{article.pk}" in headers["Surrogate-Key"].split()
+
+
+def test_a_withdrawn_story_is_gone_from_varnish_once_the_kill_commits(varnish, editor):
+    article, urls = kept_story()
+    warm(varnish.url, article, urls)
+    assert served_from_varnish(fetch(varnish.url + urls[0])[1])
+
+    withdraw(article, editor)
+
+    assert responses_showing(varnish.url, article, urls) == []
+    assert fetch(varnish.url + urls[0])[0] == 410
+
+
+def test_an_update_elsewhere_leaves_other_pages_in_varnish(varnish, editor):
+    from articles.editorial.services import save_article
+
+    article, _ = kept_story()
+    other, _ = kept_story("Another story entirely")
+    fetch(varnish.url + other.get_absolute_url())
+    article.refresh_from_db()
+    article.body = "A silent fix."
+
+    save_article(article, by=editor, kind="silent_fix")
+
+    assert served_from_varnish(fetch(varnish.url + other.get_absolute_url())[1])
+
+
+def test_unknown_query_parameters_create_no_entries_in_varnish(varnish):
+    kept_story()
+    for _ in range(2):
+        _, headers, _ = fetch(f"{varnish.url}/?cachebust=7")
+
+    assert not served_from_varnish(headers)
+    assert "private" in headers["Cache-Control"]
+
+
+def test_only_the_app_servers_may_purge_and_only_with_keys(varnish):
+    status, _, _ = fetch(varnish.url + "/", method="PURGE", headers={"Purge-Keys": ".* |x"})
+
+    assert status == 400
