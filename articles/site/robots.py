@@ -2,12 +2,13 @@
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 
 from . import formatting
-from .caching import list_page
 
 
-@list_page()
+# Nothing in it changes when stories do, so it needs no page cache or purge: an hour in any cache.
+@cache_control(public=True, max_age=3600)
 def robots_txt(request):
     """The editors' admin and search results stay out of crawlers' way; the sitemap's address
     is absolute, as the robots exclusion standard requires (RFC 9309 and sitemaps.org)."""
