@@ -18,6 +18,7 @@ from .store import (
     ImportOutcome,
     ImportResult,
     imported_file_digests,
+    settle_imported_tables,
     store_legacy_records,
 )
 from .writers import Writers, usable_writers
@@ -72,8 +73,13 @@ def import_dumps(
         return
     datelines = DatelineCache()
     store = partial(store_legacy_records, datelines=datelines)
+    created = False
     with Writers(usable_writers(writers), store) as pool:
-        yield from _stored_in_order(parsed, pool, datelines, batch_size)
+        for result in _stored_in_order(parsed, pool, datelines, batch_size):
+            created = created or result.result == ImportResult.NEW
+            yield result
+    if created:
+        settle_imported_tables()
 
 
 @dataclass(eq=False, slots=True)
