@@ -115,10 +115,12 @@ def store_legacy_records(
         return []
     datelines = datelines or DatelineCache()
     outcomes, created = [], []
+    own_transaction = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Every batch is idempotent and a re-run finishes the job, so a commit need not
+        if own_transaction and connection.vendor == "postgresql":
+            # Every batch is idempotent and a re-run finishes the job, so its commit need not
             # wait for the disk: a server crash can lose the last batches, never half of one.
+            # (A caller's own transaction keeps the durability the caller chose.)
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
         for chunk in _chunks_with_unique_ids(dumps):
