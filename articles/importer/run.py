@@ -23,6 +23,10 @@ from .store import (
 )
 from .writers import Writers, usable_writers
 
+# Files a parsing worker takes at once, each chunk with one lookup of the stored digests: large
+# enough that handing chunks over and looking digests up cost little beside the parsing itself.
+PARSE_CHUNK = 500
+
 # Files waiting for their batch to be stored, in batches' worth: this bounds memory, however
 # rarely a writer's batch fills (a re-run where nearly every file is skipped).
 WAITING_BATCHES = 10
@@ -66,6 +70,7 @@ def import_dumps(
         settings.LEGACY_DUMP_TIME_ZONES,
         workers=workers,
         imported_digests=None if dry_run else imported_file_digests,
+        chunk_size=PARSE_CHUNK,
     )
     if dry_run:
         for dump in parsed:
