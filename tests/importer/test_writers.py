@@ -75,6 +75,12 @@ def test_several_writers_store_everything_once_and_report_in_input_order(tmp_pat
     assert Article.objects.count() == StatusChange.objects.count() == 300
     assert Revision.objects.count() == 301
     assert Article.objects.get(legacy_id=f"{7:016x}").headline == "Story 7, rescraped"
+    with connection.cursor() as cursor:  # the English vector, stemmed: "stories" finds "Story"
+        cursor.execute(
+            "SELECT count(*) FROM articles_article"
+            " WHERE search_vector @@ plainto_tsquery('english', 'stories')"
+        )
+        assert cursor.fetchone() == (300,)
 
     for story_7 in folder.glob(f"**/007_{7:016x}.txt"):
         story_7.unlink()
