@@ -1,7 +1,6 @@
 """manage.py import_legacy, end to end against the database."""
 
 import fcntl
-import io
 import json
 import os
 import pty
@@ -13,39 +12,21 @@ import tarfile
 import termios
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection
 
 from articles.models import Article, Dateline, Revision
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SAMPLES = PROJECT_DIR / "samples" / "legacy-dumps"
-GOOD_SAMPLES = sorted(SAMPLES.glob("00[0-4]_*.txt"))
+from tests.importer.helpers import (
+    GOOD_SAMPLES,
+    PROJECT_DIR,
+    SAMPLES,
+    dump_text,
+    run_import,
+    write_dump,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def run_import(*args) -> tuple[int, str, str]:
-    """(exit status, stdout, stderr) of one run of the command."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_legacy", *map(str, args), stdout=stdout, stderr=stderr)
-    except CommandError as exc:
-        stderr.write(str(exc))
-        return exc.returncode, stdout.getvalue(), stderr.getvalue()
-    return 0, stdout.getvalue(), stderr.getvalue()
-
-
-def dump_text(headline="Port workers end three-day strike", body="Dock workers returned.", **kw):
-    published = kw.get("published", "Mar 3, 2019, 12:15 pm IST")
-    location = kw.get("location", "India, Maharashtra, Mumbai")
-    return (
-        f"{headline}\n\n{headline}\n\nPublished : {published}\n\n{body}\n\nLocation: {location}\n"
-    ).encode()
 
 
 def test_dry_run_jsonl_reads_the_samples_as_expected():
@@ -203,12 +184,6 @@ def test_the_same_story_twice_in_one_batch_is_stored_once_then_updated(tmp_path)
 
     assert "2 files read: 1 new, 1 updated" in out
     assert Article.objects.get(legacy_id="x").headline == "Second scrape"
-
-
-def write_dump(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
 
 
 def test_rejected_files_store_nothing_and_the_rest_goes_on(tmp_path):

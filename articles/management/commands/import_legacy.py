@@ -45,6 +45,12 @@ class Command(BaseCommand):
             help="Processes that parse while the database is written (one per core, at most 4).",
         )
         parser.add_argument(
+            "--writers",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="Connections storing batches at once, on PostgreSQL (one per core, at most 4).",
+        )
+        parser.add_argument(
             "--max-file-size",
             type=int,
             default=settings.LEGACY_IMPORT_MAX_FILE_BYTES,
@@ -61,8 +67,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["jsonl"] and not options["dry_run"]:
             raise CommandError("--jsonl prints a dry run's readings: use it with --dry-run.")
-        if options["batch_size"] < 1 or options["workers"] < 1:
-            raise CommandError("--batch-size and --workers must be at least 1.")
+        if min(options["batch_size"], options["workers"], options["writers"]) < 1:
+            raise CommandError("--batch-size, --workers and --writers must be at least 1.")
 
         limits = Limits(options["max_file_size"], options["max_archive_size"])
         dumps = self._with_progress(iter_dumps(options["paths"], limits), options)
@@ -74,9 +80,10 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 workers=options["workers"],
                 batch_size=options["batch_size"],
+                writers=options["writers"],
             ):
                 counts[outcome.result] += 1
-                if outcome.result in {"rejected", "conflict"}:
+                if outcome.result in {"rejected", "conflict", "skipped"}:
                     noted.append(outcome)
                 if options["jsonl"]:
                     self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
@@ -125,10 +132,17 @@ class Command(BaseCommand):
                 f"{counts['updated']:,} updated, {counts['unchanged']:,} unchanged, "
                 f"{counts['conflict']:,} conflicts"
             )
+            if counts["skipped"]:
+                line += f", {counts['skipped']:,} skipped"
         out.write(f"{line}, {counts['rejected']:,} rejected.")
         for outcome in noted:
             if outcome.result == "rejected":
                 out.write(f"  rejected {outcome.dump.path}: {outcome.dump.error}")
+            elif outcome.result == "skipped":
+                out.write(
+                    f"  skipped {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
+                    f"{outcome.reason}; the import does not bring it back"
+                )
             else:
                 out.write(
                     f"  conflict {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
