@@ -117,7 +117,9 @@ def test_status_changes_are_written_in_bulk(tmp_path):
     if connection.vendor == "postgresql":
         assert queries[0] == queries[1]  # one COPY a table, whatever the number of rows
     else:
-        assert queries[1] < 200 / 10  # bulk_create, in the batches SQLite's limits allow
+        # bulk_create and bulk_update, in the batches SQLite's limits allow: 160 more stories
+        # cost a few more queries, not one each.
+        assert queries[1] - queries[0] < 160 / 10
 
 
 def test_stored_stories_are_announced_by_their_ids(tmp_path):
