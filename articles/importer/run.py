@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from .format import RejectedDump, legacy_id_for
-from .sources import DumpFile, ParsedDump, parse_dumps
+from .sources import DEFAULT_MEMORY_BUDGET_BYTES, DumpFile, ParsedDump, parse_dumps
 from .store import DatelineCache, ImportResult, imported_file_digests, store_legacy_records
 
 
@@ -36,29 +36,44 @@ class FileResult:
 
 
 def import_dumps(
-    dumps: Iterator[DumpFile], *, dry_run: bool, workers: int, batch_size: int
+    dumps: Iterator[DumpFile],
+    *,
+    dry_run: bool,
+    workers: int,
+    batch_size: int,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET_BYTES,
 ) -> Iterator[FileResult]:
     """One result per file, in input order, storing each batch in its own transaction.
 
     Rejected and skipped files wait with the batch they arrived in, so that a run mixing
     them with stories to store still writes full batches; at most ten batches' worth wait,
     so memory stays bounded on a re-run where nearly every file is skipped.
+
+    `memory_budget` bounds the bytes of dumps held at once: half for those being parsed, half
+    for the stories waiting to be stored, so a batch of large stories is stored early.
     """
     parsed = parse_dumps(
         dumps,
         settings.LEGACY_DUMP_TIME_ZONES,
         workers=workers,
         imported_digests=None if dry_run else imported_file_digests,
+        max_bytes_in_flight=memory_budget // 2,
     )
     datelines = DatelineCache()
     pending: list[ParsedDump] = []
-    to_store = 0
+    to_store = bytes_to_store = 0
     for dump in parsed:
         pending.append(dump)
-        to_store += dump.record is not None
-        if to_store >= batch_size or len(pending) >= 10 * batch_size:
+        if dump.record is not None:
+            to_store += 1
+            bytes_to_store += dump.size
+        if (
+            to_store >= batch_size
+            or bytes_to_store >= memory_budget // 2
+            or len(pending) >= 10 * batch_size
+        ):
             yield from _store(pending, datelines, dry_run)
-            pending, to_store = [], 0
+            pending, to_store, bytes_to_store = [], 0, 0
     yield from _store(pending, datelines, dry_run)
 
 

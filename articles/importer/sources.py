@@ -4,6 +4,11 @@ No database and no Django here. Each source yields `DumpFile`s one at a time so 
 does not grow with the size of the archive. The input is untrusted: files over a size limit are
 refused, links are never followed, archive members with absolute or parent-relative names are
 refused, and an archive that expands beyond a total size is stopped (zip bombs).
+
+Any file name is survived: one that is not valid UTF-8 or holds control characters is rejected
+unread, and its reported path shows each offending byte or character as a `\\xNN` escape
+(`bad\\xff\\xfe.txt`). One unreadable archive member (bad CRC-32, truncated, unsupported
+compression, encrypted) is rejected with its reason and the rest of the archive is read.
 """
 
 import hashlib
@@ -14,17 +19,26 @@ import tarfile
 import threading
 import time
 import zipfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from itertools import islice
 from pathlib import Path, PurePosixPath
+
+from articles.text import has_control_characters
 
 from .format import LegacyRecord, RejectedDump, legacy_id_for, parse_dump, story_digest
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 4 * 1024**3
+# Bytes of dumps held at once while they are read, parsed and wait to be stored: see parse_dumps.
+DEFAULT_MEMORY_BUDGET_BYTES = 64 * 1024**2
+# What reading one archive member can raise when its data is damaged: a bad CRC-32 or a
+# truncated member (BadZipFile, EOFError, zlib.error), a compression method zipfile does not
+# support (NotImplementedError), or a broken tar stream (TarError).
+_ZIP_ENCRYPTED = 0x1  # general purpose flag bit 0 (APPNOTE 4.4.4)
+_MEMBER_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, tarfile.TarError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +67,39 @@ def is_archive(path: str | Path) -> bool:
 
 def iter_dumps(paths: list[str | Path], limits: Limits = Limits()) -> Iterator[DumpFile]:
     """Every dump under the given paths: each path in the order given, its contents by name."""
+    for dump in _iter_paths(paths, limits):
+        yield _with_printable_path(dump)
+
+
+def printable_path(path: str) -> str:
+    """`path` with each byte that is not UTF-8 and each control character as a `\\xNN` escape.
+
+    The OS hands undecodable bytes over as lone surrogates (PEP 383), which no report, terminal
+    or database takes; the escaped path can be shown and stored anywhere.
+    """
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if not has_control_characters(text):
+        return text
+    return "".join(f"\\x{ord(char):02x}" if has_control_characters(char) else char for char in text)
+
+
+def _with_printable_path(dump: DumpFile) -> DumpFile:
+    """`dump` with a printable path, rejected if its own name needed escaping.
+
+    A folder or archive name that needed it only changes how the path is shown; the file's
+    name gives the story's legacy id, so an escaped one would be an id nobody chose.
+    """
+    shown = printable_path(dump.path)
+    if shown == dump.path:
+        return dump
+    if dump.error is None and printable_path(dump.name) != dump.name:
+        undecodable = any("\udc80" <= char <= "\udcff" for char in dump.name)
+        problem = "is not valid UTF-8" if undecodable else "holds control characters"
+        return DumpFile(shown, error=f"file name {problem}: not read")
+    return replace(dump, path=shown)
+
+
+def _iter_paths(paths: list[str | Path], limits: Limits) -> Iterator[DumpFile]:
     for given in paths:
         path = Path(given)
         try:
@@ -81,6 +128,7 @@ class ParsedDump:
     record: LegacyRecord | None = None
     story_digest: str = ""  # legacy.story_digest of the record, computed by the worker
     error: str | None = None
+    size: int = 0  # bytes of the file, which its parsed record holds in memory about as many of
 
     @property
     def skipped(self) -> bool:
@@ -94,6 +142,7 @@ def parse_dumps(
     workers: int = 1,
     imported_digests: Callable[[list[str]], Mapping[str, str]] | None = None,
     chunk_size: int = 200,
+    max_bytes_in_flight: int = DEFAULT_MEMORY_BUDGET_BYTES,
 ) -> Iterator[ParsedDump]:
     """Each dump parsed, in input order.
 
@@ -101,17 +150,20 @@ def parse_dumps(
     with the same bytes is skipped unparsed, which is what makes a re-run of an archive fast.
 
     With more than one worker, parsing runs in that many processes while the caller stores what
-    is already parsed. At most two chunks per worker are in flight, so memory stays bounded
-    however long the input.
+    is already parsed. Memory is bounded by bytes, not by files: a chunk holds at most
+    `chunk_size` dumps and its share of `max_bytes_in_flight`, and chunks are sent to the
+    workers only while the bytes of those in flight stay within it (two chunks per worker at
+    most). A dump larger than a chunk's share travels alone.
     """
     dumps, zones = iter(dumps), dict(zones)
     lookup = imported_digests or (lambda ids: {})
+    chunk_bytes = max_bytes_in_flight // (2 * workers)
     chunks = (
-        (chunk, dict(lookup([legacy_id_for(dump.name) for dump in chunk])))
-        for chunk in iter(lambda: list(islice(dumps, chunk_size)), [])
+        (chunk, size, dict(lookup([legacy_id_for(dump.name) for dump in chunk])))
+        for chunk, size in _chunks(dumps, chunk_size, chunk_bytes)
     )
     if workers <= 1:
-        for chunk, known in chunks:
+        for chunk, _, known in chunks:
             yield from _parse_chunk(chunk, zones, known)
         return
     # Spawned, not forked, so that no worker holds a copy of the caller's database connection.
@@ -121,13 +173,37 @@ def parse_dumps(
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        in_flight = deque()
-        for chunk, known in chunks:
-            in_flight.append(pool.submit(_parse_chunk, chunk, zones, known))
-            if len(in_flight) >= 2 * workers:
-                yield from in_flight.popleft().result()
+        in_flight: deque[tuple[Future, int]] = deque()
+        bytes_in_flight = 0
+        for chunk, size, known in chunks:
+            while in_flight and (
+                len(in_flight) >= 2 * workers or bytes_in_flight + size > max_bytes_in_flight
+            ):
+                done, done_size = in_flight.popleft()
+                bytes_in_flight -= done_size
+                yield from done.result()
+            in_flight.append((pool.submit(_parse_chunk, chunk, zones, known), size))
+            bytes_in_flight += size
+            del chunk  # the pool holds it until parsed; this frame should not hold it longer
         while in_flight:
-            yield from in_flight.popleft().result()
+            yield from in_flight.popleft()[0].result()
+
+
+def _chunks(
+    dumps: Iterator[DumpFile], max_files: int, max_bytes: int
+) -> Iterator[tuple[list[DumpFile], int]]:
+    """(dumps, their bytes) in runs of at most `max_files` and `max_bytes`, never empty."""
+    chunk: list[DumpFile] = []
+    size = 0
+    for dump in dumps:
+        dump_size = len(dump.data or b"")
+        if chunk and (len(chunk) >= max_files or size + dump_size > max_bytes):
+            yield chunk, size
+            chunk, size = [], 0
+        chunk.append(dump)
+        size += dump_size
+    if chunk:
+        yield chunk, size
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -147,7 +223,8 @@ def _parse_chunk(
     parsed = []
     for dump in dumps:
         digest = hashlib.sha256(dump.data).hexdigest() if dump.data is not None else ""
-        result = ParsedDump(dump.path, dump.name, digest, error=dump.error)
+        size = len(dump.data) if dump.data is not None else 0
+        result = ParsedDump(dump.path, dump.name, digest, error=dump.error, size=size)
         if dump.error is None and known.get(legacy_id_for(dump.name)) != digest:
             try:
                 record = parse_dump(dump.data, dump.name, zones)
@@ -235,6 +312,10 @@ def _iter_archive(path: Path, limits: Limits) -> Iterator[DumpFile]:
         yield from reader(path, limits)
     except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as exc:
         yield DumpFile(path.name, error=f"unreadable archive: {exc}")
+    except UnicodeDecodeError:
+        # zipfile decodes every name as it opens the archive: one member flagged as UTF-8 whose
+        # name is not leaves no member to read.
+        yield DumpFile(path.name, error="unreadable archive: a member name is not valid UTF-8")
 
 
 def _iter_zip(path: Path, limits: Limits) -> Iterator[DumpFile]:
@@ -255,9 +336,16 @@ def _iter_zip(path: Path, limits: Limits) -> Iterator[DumpFile]:
             if info.file_size > limits.max_file_bytes:
                 yield _too_large(shown, limits)
                 continue
-            with archive.open(info) as member:
-                # Read one byte past the limit: the declared size in a crafted zip may lie.
-                data = member.read(limits.max_file_bytes + 1)
+            if info.flag_bits & _ZIP_ENCRYPTED:
+                yield DumpFile(shown, error="encrypted member: not read")
+                continue
+            try:
+                with archive.open(info) as member:
+                    # Read one byte past the limit: the declared size in a crafted zip may lie.
+                    data = member.read(limits.max_file_bytes + 1)
+            except _MEMBER_ERRORS as exc:
+                yield DumpFile(shown, error=f"unreadable member: {_reason(exc)}")
+                continue
             expanded += len(data)
             if expanded > limits.max_archive_bytes:
                 yield _archive_too_large(path, limits)
@@ -288,7 +376,20 @@ def _iter_tar(path: Path, limits: Limits) -> Iterator[DumpFile]:
             elif member.size > limits.max_file_bytes:
                 yield _too_large(shown, limits)
             else:
-                yield _within_limit(shown, archive.extractfile(member).read(), limits)
+                try:
+                    data = archive.extractfile(member).read()
+                except _MEMBER_ERRORS as exc:
+                    # A tar is one stream: nothing after a damaged member can be found.
+                    yield DumpFile(shown, error=f"unreadable member: {_reason(exc)}")
+                    yield DumpFile(
+                        path.name, error="unreadable archive: stopped at a damaged member"
+                    )
+                    return
+                yield _within_limit(shown, data, limits)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
 
 
 def _archive_too_large(path: Path, limits: Limits) -> DumpFile:

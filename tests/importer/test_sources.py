@@ -5,6 +5,7 @@ import io
 import os
 import tarfile
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -225,3 +226,158 @@ def test_dumps_with_the_bytes_imported_last_time_are_skipped_unparsed(tmp_path, 
         ("same.txt", True, False),
     ]
     assert asked == [["changed", "new", "same"]]
+
+
+def test_undecodable_and_control_character_names_in_a_folder_are_rejected_unread(tmp_path):
+    root = tmp_path / "dumps"
+    for name in [b"a.txt", b"bad\xff\xfe.txt", b"esc\x1b.txt", b"z.txt"]:
+        write(Path(os.fsdecode(bytes(root) + b"/" + name)))
+    write(Path(os.fsdecode(bytes(root) + b"/caf\xe9/ok.txt")))
+
+    assert read_all(root) == [
+        ("dumps/a.txt", b"story", None),
+        ("dumps/bad\\xff\\xfe.txt", None, "file name is not valid UTF-8: not read"),
+        ("dumps/caf\\xe9/ok.txt", b"story", None),  # only the folder's name is escaped
+        ("dumps/esc\\x1b.txt", None, "file name holds control characters: not read"),
+        ("dumps/z.txt", b"story", None),
+    ]
+
+
+def test_undecodable_tar_member_name_is_rejected_and_the_rest_read(tmp_path):
+    path = tmp_path / "dumps.tar.gz"
+    # The GNU format stores names as raw bytes; PAX would store them as UTF-8.
+    with tarfile.open(path, "w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as archive:
+        for name in ["a.txt", "caf\xe9.txt", "z.txt"]:
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            archive.addfile(info, io.BytesIO(b"x"))
+
+    assert read_all(path) == [
+        ("dumps.tar.gz:a.txt", b"x", None),
+        ("dumps.tar.gz:caf\\xe9.txt", None, "file name is not valid UTF-8: not read"),
+        ("dumps.tar.gz:z.txt", b"x", None),
+    ]
+
+
+def test_zip_member_with_a_crc_mismatch_says_so(tmp_path):
+    path = tmp_path / "dumps.zip"
+    with zipfile.ZipFile(path, "w") as archive:  # stored, not deflated: the data is plain
+        archive.writestr("a.txt", b"AAAA")
+        archive.writestr("b.txt", b"BBBB")
+        archive.writestr("c.txt", b"CCCC")
+    path.write_bytes(path.read_bytes().replace(b"BBBB", b"BBBX"))
+
+    assert read_all(path) == [
+        ("dumps.zip:a.txt", b"AAAA", None),
+        ("dumps.zip:b.txt", None, "unreadable member: Bad CRC-32 for file 'b.txt'"),
+        ("dumps.zip:c.txt", b"CCCC", None),
+    ]
+
+
+def set_header_field(path, member: str, local_at: int, central_at: int, value: int):
+    """Set a two-byte field of `member` in a zip's local and central headers (APPNOTE 4.3)."""
+    raw = bytearray(path.read_bytes())
+    for signature, field_at, name_length_at, header_length in [
+        (b"PK\x03\x04", local_at, 26, 30),
+        (b"PK\x01\x02", central_at, 28, 46),
+    ]:
+        at = raw.find(signature)
+        while at != -1:
+            length = int.from_bytes(raw[at + name_length_at : at + name_length_at + 2], "little")
+            if raw[at + header_length : at + header_length + length] == member.encode():
+                raw[at + field_at : at + field_at + 2] = value.to_bytes(2, "little")
+            at = raw.find(signature, at + 4)
+    path.write_bytes(bytes(raw))
+
+
+def test_zip_member_with_an_unsupported_compression_is_rejected_and_the_rest_read(tmp_path):
+    path = tmp_path / "dumps.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in ["a.txt", "b.txt", "c.txt"]:
+            archive.writestr(name, name.encode())
+    set_header_field(path, "b.txt", local_at=8, central_at=10, value=99)  # compression method
+
+    assert read_all(path) == [
+        ("dumps.zip:a.txt", b"a.txt", None),
+        ("dumps.zip:b.txt", None, "unreadable member: That compression method is not supported"),
+        ("dumps.zip:c.txt", b"c.txt", None),
+    ]
+
+
+def test_encrypted_zip_member_is_rejected_unread(tmp_path):
+    path = tmp_path / "dumps.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", b"A")
+        archive.writestr("b.txt", b"encrypted bytes")
+    set_header_field(path, "b.txt", local_at=6, central_at=8, value=0x1)  # flags: encrypted
+
+    assert read_all(path) == [
+        ("dumps.zip:a.txt", b"A", None),
+        ("dumps.zip:b.txt", None, "encrypted member: not read"),
+    ]
+
+
+def test_truncated_tar_rejects_the_damaged_member_and_keeps_those_before(tmp_path):
+    whole = tmp_path / "whole.tar.gz"
+    members = {name: os.urandom(100_000) for name in ["a.txt", "b.txt", "c.txt"]}
+    make_tar(whole, members)
+    path = write(tmp_path / "cut.tar.gz", whole.read_bytes()[:150_000])
+
+    assert read_all(path) == [
+        ("cut.tar.gz:a.txt", members["a.txt"], None),
+        ("cut.tar.gz:b.txt", None, "unreadable member: unexpected end of data"),
+        ("cut.tar.gz", None, "unreadable archive: stopped at a damaged member"),
+    ]
+
+
+def test_zip_with_a_name_flagged_utf8_that_is_not_is_a_clear_rejection(tmp_path):
+    path = make_zip(tmp_path / "dumps.zip", {"a.txt": b"A", "café.txt": b"C"})
+    path.write_bytes(path.read_bytes().replace("café".encode(), b"caf\xe9\xff"))
+
+    assert read_all(path) == [
+        ("dumps.zip", None, "unreadable archive: a member name is not valid UTF-8")
+    ]
+
+
+def test_chunks_to_workers_are_bounded_by_bytes_not_only_files(tmp_path):
+    root = tmp_path / "dumps"
+    for n in range(12):
+        write(root / f"{n:03}.txt", STORY + b"x" * 1000)
+    sent = []
+
+    def imported_digests(legacy_ids):  # asked once per chunk, as the chunk is formed
+        sent.append(len(legacy_ids))
+        return {}
+
+    parsed = list(
+        parse_dumps(
+            iter_dumps([root]),
+            DEFAULT_TIME_ZONES,
+            2,
+            imported_digests,
+            chunk_size=200,
+            max_bytes_in_flight=4 * 3 * len(STORY + b"x" * 1000),
+        )
+    )
+
+    assert sent == [3, 3, 3, 3]  # four chunks in flight for two workers, three dumps each
+    assert [dump.name for dump in parsed] == [f"{n:03}.txt" for n in range(12)]
+    assert {dump.size for dump in parsed} == {len(STORY) + 1000}
+
+
+def test_a_dump_larger_than_a_chunks_share_travels_alone(tmp_path):
+    root = tmp_path / "dumps"
+    write(root / "big.txt", STORY + b"x" * 5000)
+    write(root / "small.txt", STORY)
+    sent = []
+
+    def imported_digests(legacy_ids):
+        sent.append(legacy_ids)
+        return {}
+
+    parsed = list(
+        parse_dumps(iter_dumps([root]), DEFAULT_TIME_ZONES, 1, imported_digests, 200, 1000)
+    )
+
+    assert sent == [["big"], ["small"]]
+    assert [dump.record.headline for dump in parsed] == ["Headline", "Headline"]

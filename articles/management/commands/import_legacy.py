@@ -3,13 +3,16 @@
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import nullcontext
+from typing import TextIO
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 from tqdm import tqdm
 
 from articles.importer.run import FileResult, import_dumps
@@ -57,6 +60,13 @@ class Command(BaseCommand):
             metavar="BYTES",
             help="Stop reading an archive that expands beyond this (zip bombs).",
         )
+        parser.add_argument(
+            "--memory-budget",
+            type=int,
+            default=settings.LEGACY_IMPORT_MEMORY_BUDGET_BYTES,
+            metavar="BYTES",
+            help="Bytes of dumps held in memory at once, at least twice --max-file-size.",
+        )
 
     def handle(self, *args, **options):
         if options["jsonl"] and not options["dry_run"]:
@@ -64,31 +74,60 @@ class Command(BaseCommand):
         if options["batch_size"] < 1 or options["workers"] < 1:
             raise CommandError("--batch-size and --workers must be at least 1.")
 
+        if options["memory_budget"] < 2 * options["max_file_size"]:
+            raise CommandError("--memory-budget must be at least twice --max-file-size.")
+
         limits = Limits(options["max_file_size"], options["max_archive_size"])
         dumps = self._with_progress(iter_dumps(options["paths"], limits), options)
         counts: Counter[str] = Counter()
-        noted: list[FileResult] = []
-        with self._open_report(options["report"]) as report:
-            for outcome in import_dumps(
-                dumps,
-                dry_run=options["dry_run"],
-                workers=options["workers"],
-                batch_size=options["batch_size"],
-            ):
-                counts[outcome.result] += 1
-                if outcome.result in {"rejected", "conflict"}:
-                    noted.append(outcome)
-                if options["jsonl"]:
-                    self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
-                if report:
-                    report.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
-
-        self._summarise(counts, noted, options)
+        # Rejections and conflicts wait for the summary in a file, not in memory: an archive
+        # can hold hundreds of thousands of them.
+        with (
+            self._open_report(options["report"]) as report,
+            tempfile.TemporaryFile("w+", encoding="utf-8") as noted,
+        ):
+            try:
+                for outcome in import_dumps(
+                    dumps,
+                    dry_run=options["dry_run"],
+                    workers=options["workers"],
+                    batch_size=options["batch_size"],
+                    memory_budget=options["memory_budget"],
+                ):
+                    counts[outcome.result] += 1
+                    if note := self._note(outcome):
+                        noted.write(note + "\n")
+                    if options["jsonl"]:
+                        self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
+                    if report:
+                        report.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
+            except (OperationalError, InterfaceError) as exc:
+                reason = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
+                raise CommandError(
+                    f"The database connection was lost after {counts.total():,} files ({reason}). "
+                    "Every batch stored before that is kept: run the same command again to resume."
+                ) from exc
+            noted.seek(0)
+            self._summarise(counts, noted, options)
         if counts["rejected"]:
             raise CommandError(
                 f"{counts['rejected']:,} of {counts.total():,} files were rejected.",
                 returncode=EXIT_REJECTED,
             )
+
+    @staticmethod
+    def _note(outcome: FileResult) -> str | None:
+        """The summary's line for a rejection or a conflict."""
+        if outcome.result == "rejected":
+            return f"  rejected {outcome.dump.path}: {outcome.dump.error}"
+        if outcome.result == "conflict":
+            return (
+                f"  conflict {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
+                "changed by an editor since its import; the editor's version was kept"
+            )
+        return None
 
     @staticmethod
     def _open_report(path: str | None):
@@ -114,7 +153,7 @@ class Command(BaseCommand):
                 rate = done / max(time.monotonic() - started, 1e-9)
                 self.stderr.write(f"read {done:,} files ({rate:,.0f} files/s)")
 
-    def _summarise(self, counts: Counter, noted: list[FileResult], options) -> None:
+    def _summarise(self, counts: Counter, noted: TextIO, options) -> None:
         # With --jsonl, stdout carries the readings alone, so the summary goes to stderr.
         out = self.stderr if options["jsonl"] else self.stdout
         if options["dry_run"]:
@@ -126,11 +165,5 @@ class Command(BaseCommand):
                 f"{counts['conflict']:,} conflicts"
             )
         out.write(f"{line}, {counts['rejected']:,} rejected.")
-        for outcome in noted:
-            if outcome.result == "rejected":
-                out.write(f"  rejected {outcome.dump.path}: {outcome.dump.error}")
-            else:
-                out.write(
-                    f"  conflict {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
-                    "changed by an editor since its import; the editor's version was kept"
-                )
+        for note in noted:
+            out.write(note.removesuffix("\n"))
