@@ -106,7 +106,7 @@ class Command(BaseCommand):
                     str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 )
                 raise CommandError(
-                    f"The database connection was lost after {counts.total():,} files ({reason}). "
+                    f"The database stopped the import after {counts.total():,} files ({reason}). "
                     "Every batch stored before that is kept: run the same command again to resume."
                 ) from exc
             noted.seek(0)
