@@ -12,9 +12,11 @@ compression, encrypted) is rejected with its reason and the rest of the archive 
 """
 
 import hashlib
+import io
 import multiprocessing
 import os
 import stat
+import struct
 import tarfile
 import threading
 import time
@@ -23,6 +25,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -33,11 +36,14 @@ from .format import LegacyRecord, RejectedDump, legacy_id_for, parse_dump, story
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 4 * 1024**3
 # Bytes of dumps held at once while they are read, parsed and wait to be stored: see parse_dumps.
-DEFAULT_MEMORY_BUDGET_BYTES = 64 * 1024**2
+DEFAULT_MEMORY_BUDGET_BYTES = 16 * 1024**2
 # What reading one archive member can raise when its data is damaged: a bad CRC-32 or a
 # truncated member (BadZipFile, EOFError, zlib.error), a compression method zipfile does not
 # support (NotImplementedError), or a broken tar stream (TarError).
-_ZIP_ENCRYPTED = 0x1  # general purpose flag bit 0 (APPNOTE 4.4.4)
+# From the zip specification, APPNOTE.TXT 4.3.12 and 4.4.4.
+_ZIP_CENTRAL_HEADER = b"PK\x01\x02"
+_ZIP_ENCRYPTED = 0x1
+_ZIP_UTF8 = 0x800
 _MEMBER_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, tarfile.TarError)
 
 
@@ -312,18 +318,70 @@ def _iter_archive(path: Path, limits: Limits) -> Iterator[DumpFile]:
         yield from reader(path, limits)
     except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as exc:
         yield DumpFile(path.name, error=f"unreadable archive: {exc}")
+
+
+class _ZipWithUndecodableNames(io.FileIO):
+    """A zip file read so that zipfile opens it although some names flagged UTF-8 are not.
+
+    zipfile decodes every name as it opens an archive, so one such name would leave no member
+    to read. While zipfile reads the central directory, this clears the UTF-8 flag of those
+    names (zipfile then reads them as cp437) and keeps them in `undecodable`, by the name
+    zipfile gives, with their raw bytes: the importer rejects those members alone.
+    """
+
+    def __init__(self, path: Path):
+        super().__init__(path, "rb")
+        self.undecodable: dict[str, bytes] = {}
+        self.opening = True
+
+    def read(self, size: int = -1) -> bytes:
+        data = super().read(size)
+        if not self.opening or not data.startswith(_ZIP_CENTRAL_HEADER):
+            return data
+        central, at = bytearray(data), 0
+        while central.startswith(_ZIP_CENTRAL_HEADER, at) and at + 46 <= len(central):
+            (flags,) = struct.unpack_from("<H", central, at + 8)
+            name_length, extra_length, comment_length = struct.unpack_from("<3H", central, at + 28)
+            name = bytes(central[at + 46 : at + 46 + name_length])
+            if flags & _ZIP_UTF8 and not _is_utf8(name):
+                struct.pack_into("<H", central, at + 8, flags & ~_ZIP_UTF8)
+                self.undecodable[name.decode("cp437")] = name
+            at += 46 + name_length + extra_length + comment_length
+        return bytes(central)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
     except UnicodeDecodeError:
-        # zipfile decodes every name as it opens the archive: one member flagged as UTF-8 whose
-        # name is not leaves no member to read.
-        yield DumpFile(path.name, error="unreadable archive: a member name is not valid UTF-8")
+        return False
+    return True
+
+
+@contextmanager
+def _open_zip(path: Path) -> Iterator[tuple[zipfile.ZipFile, Mapping[str, bytes]]]:
+    """The archive, and its member names that are not UTF-8 although flagged so (see above)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            yield archive, {}
+        return
+    except UnicodeDecodeError:
+        pass
+    with _ZipWithUndecodableNames(path) as file, zipfile.ZipFile(file) as archive:
+        file.opening = False
+        yield archive, file.undecodable
 
 
 def _iter_zip(path: Path, limits: Limits) -> Iterator[DumpFile]:
-    with zipfile.ZipFile(path) as archive:
+    with _open_zip(path) as (archive, undecodable):
         expanded = 0
         for info in sorted(archive.infolist(), key=lambda info: info.filename):
             shown = f"{path.name}:{info.filename}"
             if info.is_dir():
+                continue
+            if info.filename in undecodable:
+                raw = undecodable[info.filename].decode("utf-8", "backslashreplace")
+                yield DumpFile(f"{path.name}:{raw}", error="file name is not valid UTF-8: not read")
                 continue
             if _unsafe_member_name(info.filename):
                 yield DumpFile(shown, error="unsafe path in archive: not read")
