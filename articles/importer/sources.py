@@ -37,14 +37,22 @@ DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 4 * 1024**3
 # Bytes of dumps held at once while they are read, parsed and wait to be stored: see parse_dumps.
 DEFAULT_MEMORY_BUDGET_BYTES = 16 * 1024**2
-# What reading one archive member can raise when its data is damaged: a bad CRC-32 or a
-# truncated member (BadZipFile, EOFError, zlib.error), a compression method zipfile does not
-# support (NotImplementedError), or a broken tar stream (TarError).
 # From the zip specification, APPNOTE.TXT 4.3.12 and 4.4.4.
 _ZIP_CENTRAL_HEADER = b"PK\x01\x02"
 _ZIP_ENCRYPTED = 0x1
 _ZIP_UTF8 = 0x800
-_MEMBER_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, tarfile.TarError)
+# What reading one archive member can raise when its data is damaged: a bad CRC-32 or a
+# truncated member (BadZipFile, EOFError, zlib.error), a compression method zipfile does not
+# support (NotImplementedError), a local header name flagged UTF-8 that is not
+# (UnicodeDecodeError), or a broken tar stream (TarError).
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    UnicodeDecodeError,
+    tarfile.TarError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,11 +370,13 @@ def _is_utf8(data: bytes) -> bool:
 def _open_zip(path: Path) -> Iterator[tuple[zipfile.ZipFile, Mapping[str, bytes]]]:
     """The archive, and its member names that are not UTF-8 although flagged so (see above)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        archive = zipfile.ZipFile(path)
+    except UnicodeDecodeError:
+        archive = None
+    if archive is not None:
+        with archive:
             yield archive, {}
         return
-    except UnicodeDecodeError:
-        pass
     with _ZipWithUndecodableNames(path) as file, zipfile.ZipFile(file) as archive:
         file.opening = False
         yield archive, file.undecodable

@@ -330,13 +330,28 @@ def test_truncated_tar_rejects_the_damaged_member_and_keeps_those_before(tmp_pat
     ]
 
 
-def test_zip_with_a_name_flagged_utf8_that_is_not_is_a_clear_rejection(tmp_path):
-    path = make_zip(tmp_path / "dumps.zip", {"a.txt": b"A", "café.txt": b"C"})
+def test_zip_member_whose_name_is_flagged_utf8_but_is_not_is_rejected_alone(tmp_path):
+    path = make_zip(tmp_path / "dumps.zip", {"a.txt": b"A", "café.txt": b"C", "z.txt": b"Z"})
     path.write_bytes(path.read_bytes().replace("café".encode(), b"caf\xe9\xff"))
 
     assert read_all(path) == [
-        ("dumps.zip", None, "unreadable archive: a member name is not valid UTF-8")
+        ("dumps.zip:a.txt", b"A", None),
+        ("dumps.zip:caf\\xe9\\xff.txt", None, "file name is not valid UTF-8: not read"),
+        ("dumps.zip:z.txt", b"Z", None),
     ]
+
+
+def test_zip_member_whose_local_name_alone_is_not_utf8_is_rejected_alone(tmp_path):
+    path = make_zip(tmp_path / "dumps.zip", {"a.txt": b"A", "é.txt": b"E", "z.txt": b"Z"})
+    raw = path.read_bytes()
+    local = raw.index("é".encode())  # the local header's copy comes first
+    path.write_bytes(raw[:local] + b"\xff\xff" + raw[local + 2 :])
+
+    [a, z, e] = read_all(path)  # by name: "é" after "z"
+
+    assert (a, z) == (("dumps.zip:a.txt", b"A", None), ("dumps.zip:z.txt", b"Z", None))
+    assert e[:2] == ("dumps.zip:é.txt", None)
+    assert e[2].startswith("unreadable member: 'utf-8' codec can't decode")
 
 
 def test_chunks_to_workers_are_bounded_by_bytes_not_only_files(tmp_path):
