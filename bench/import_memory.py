@@ -5,7 +5,7 @@ otherwise), while this script samples the resident memory of the command and eve
 it (parsing workers, multiprocessing's helpers) from /proc every 50 ms:
 
   1. a zip of 5,000 members of 1 MiB each (valid dumps, at the default file limit),
-  2. a zip of 300,000 members that are all rejected (empty files),
+  2. a zip of 300,000 members that are all rejected (empty files), and the same as a .tar.gz,
   3. the normal archive: 100,000 realistic dumps in a folder (bench/import_legacy.py's).
 
 The normal archive is imported into an empty PostgreSQL database. The two hostile zips are
@@ -18,8 +18,8 @@ The peak is the largest sum over the tree seen at one sample (resident pages sha
 processes count once per process, so the sum errs high). Each input runs --rounds times; the
 median and the range are printed.
 
-Usage: .venv/bin/python bench/import_memory.py [--rounds 3] [--only zip-1mib,rejected,normal]
-       [--store-hostile] [--large-members 5000]
+Usage: .venv/bin/python bench/import_memory.py [--rounds 3]
+       [--only zip-1mib,rejected,rejected-tar,normal] [--store-hostile] [--large-members 5000]
        [--project DIR]   (another checkout's manage.py, to compare with the code before)
        [-- EXTRA IMPORT OPTIONS]   (e.g. -- --memory-budget 33554432)
 """
@@ -29,6 +29,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -62,6 +63,12 @@ def zip_of_rejected_members(path: Path, count: int = 300_000) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for n in range(count):
             archive.writestr(f"{n // 10_000:02}/{n:06}_{n:016x}.txt", b"")
+
+
+def tar_of_rejected_members(path: Path, count: int = 300_000) -> None:
+    with tarfile.open(path, "w:gz", compresslevel=1) as archive:
+        for n in range(count):
+            archive.addfile(tarfile.TarInfo(f"{n // 10_000:02}/{n:06}_{n:016x}.txt"))
 
 
 def children_by_parent() -> dict[int, list[int]]:
@@ -137,7 +144,7 @@ def fresh_database(name: str, host: str, env: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", default="zip-1mib,rejected,normal")
+    parser.add_argument("--only", default="zip-1mib,rejected,rejected-tar,normal")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", default="newsroom_h12i_memory_bench")
     parser.add_argument("--host", default="127.0.0.1")
@@ -167,6 +174,12 @@ def main() -> None:
             "300,000 rejected members in a zip",
             "rejected.zip",
             zip_of_rejected_members,
+            dry_run,
+        ),
+        "rejected-tar": (
+            "300,000 rejected members in a .tar.gz",
+            "rejected.tar.gz",
+            tar_of_rejected_members,
             dry_run,
         ),
         "normal": ("100,000 dumps in a folder", "dumps", lambda path: generate(path, 100_000), []),

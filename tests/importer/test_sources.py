@@ -80,8 +80,8 @@ def test_special_file_is_refused_without_reading_it(tmp_path):
     assert read_all(tmp_path) == [(f"{tmp_path.name}/pipe.txt", None, "not a regular file")]
 
 
-def make_zip(path, members):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+def make_zip(path, members, compression=zipfile.ZIP_DEFLATED):
+    with zipfile.ZipFile(path, "w", compression) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return path
@@ -260,11 +260,8 @@ def test_undecodable_tar_member_name_is_rejected_and_the_rest_read(tmp_path):
 
 
 def test_zip_member_with_a_crc_mismatch_says_so(tmp_path):
-    path = tmp_path / "dumps.zip"
-    with zipfile.ZipFile(path, "w") as archive:  # stored, not deflated: the data is plain
-        archive.writestr("a.txt", b"AAAA")
-        archive.writestr("b.txt", b"BBBB")
-        archive.writestr("c.txt", b"CCCC")
+    members = {"a.txt": b"AAAA", "b.txt": b"BBBB", "c.txt": b"CCCC"}
+    path = make_zip(tmp_path / "dumps.zip", members, zipfile.ZIP_STORED)  # the data is plain
     path.write_bytes(path.read_bytes().replace(b"BBBB", b"BBBX"))
 
     assert read_all(path) == [
@@ -291,10 +288,8 @@ def set_header_field(path, member: str, local_at: int, central_at: int, value: i
 
 
 def test_zip_member_with_an_unsupported_compression_is_rejected_and_the_rest_read(tmp_path):
-    path = tmp_path / "dumps.zip"
-    with zipfile.ZipFile(path, "w") as archive:
-        for name in ["a.txt", "b.txt", "c.txt"]:
-            archive.writestr(name, name.encode())
+    members = {name: name.encode() for name in ["a.txt", "b.txt", "c.txt"]}
+    path = make_zip(tmp_path / "dumps.zip", members, zipfile.ZIP_STORED)
     set_header_field(path, "b.txt", local_at=8, central_at=10, value=99)  # compression method
 
     assert read_all(path) == [
@@ -305,10 +300,7 @@ def test_zip_member_with_an_unsupported_compression_is_rejected_and_the_rest_rea
 
 
 def test_encrypted_zip_member_is_rejected_unread(tmp_path):
-    path = tmp_path / "dumps.zip"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("a.txt", b"A")
-        archive.writestr("b.txt", b"encrypted bytes")
+    path = make_zip(tmp_path / "dumps.zip", {"a.txt": b"A", "b.txt": b"encrypted bytes"})
     set_header_field(path, "b.txt", local_at=6, central_at=8, value=0x1)  # flags: encrypted
 
     assert read_all(path) == [

@@ -47,26 +47,22 @@ class Command(BaseCommand):
             default=min(os.cpu_count() or 1, 4),
             help="Processes that parse while the database is written (one per core, at most 4).",
         )
-        parser.add_argument(
-            "--max-file-size",
-            type=int,
-            default=settings.LEGACY_IMPORT_MAX_FILE_BYTES,
-            metavar="BYTES",
-        )
-        parser.add_argument(
-            "--max-archive-size",
-            type=int,
-            default=settings.LEGACY_IMPORT_MAX_ARCHIVE_BYTES,
-            metavar="BYTES",
-            help="Stop reading an archive that expands beyond this (zip bombs).",
-        )
-        parser.add_argument(
-            "--memory-budget",
-            type=int,
-            default=settings.LEGACY_IMPORT_MEMORY_BUDGET_BYTES,
-            metavar="BYTES",
-            help="Bytes of dumps held in memory at once, at least twice --max-file-size.",
-        )
+        for option, default, description in [
+            ("--max-file-size", settings.LEGACY_IMPORT_MAX_FILE_BYTES, "Reject larger files."),
+            (
+                "--max-archive-size",
+                settings.LEGACY_IMPORT_MAX_ARCHIVE_BYTES,
+                "Stop reading an archive that expands beyond this (zip bombs).",
+            ),
+            (
+                "--memory-budget",
+                settings.LEGACY_IMPORT_MEMORY_BUDGET_BYTES,
+                "Bytes of dumps held in memory at once, at least twice --max-file-size.",
+            ),
+        ]:
+            parser.add_argument(
+                option, type=int, default=default, metavar="BYTES", help=description
+            )
 
     def handle(self, *args, **options):
         if options["jsonl"] and not options["dry_run"]:
