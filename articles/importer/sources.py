@@ -65,7 +65,10 @@ class DumpFile:
 
     @property
     def name(self) -> str:
-        return PurePosixPath(self.path.rpartition(":")[2]).name
+        """The file's own name, which gives the legacy id; a colon in it is part of it."""
+        archive, colon, member = self.path.partition(":")
+        inside_archive = bool(colon) and "/" not in archive and is_archive(archive)
+        return PurePosixPath(member if inside_archive else self.path).name
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def iter_dumps(paths: list[str | Path], limits: Limits = Limits()) -> Iterator[D
         yield _with_printable_path(dump)
 
 
-def printable_path(path: str) -> str:
+def _printable_path(path: str) -> str:
     """`path` with each byte that is not UTF-8 and each control character as a `\\xNN` escape.
 
     The OS hands undecodable bytes over as lone surrogates (PEP 383), which no report, terminal
@@ -103,10 +106,10 @@ def _with_printable_path(dump: DumpFile) -> DumpFile:
     A folder or archive name that needed it only changes how the path is shown; the file's
     name gives the story's legacy id, so an escaped one would be an id nobody chose.
     """
-    shown = printable_path(dump.path)
+    shown = _printable_path(dump.path)
     if shown == dump.path:
         return dump
-    if dump.error is None and printable_path(dump.name) != dump.name:
+    if dump.error is None and _printable_path(dump.name) != dump.name:
         undecodable = any("\udc80" <= char <= "\udcff" for char in dump.name)
         problem = "is not valid UTF-8" if undecodable else "holds control characters"
         return DumpFile(shown, error=f"file name {problem}: not read")
@@ -142,7 +145,7 @@ class ParsedDump:
     record: LegacyRecord | None = None
     story_digest: str = ""  # legacy.story_digest of the record, computed by the worker
     error: str | None = None
-    size: int = 0  # bytes of the file, which its parsed record holds in memory about as many of
+    size: int = 0  # bytes of the file: about what its parsed record holds in memory
 
     @property
     def skipped(self) -> bool:

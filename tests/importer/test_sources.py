@@ -243,6 +243,15 @@ def test_undecodable_and_control_character_names_in_a_folder_are_rejected_unread
     ]
 
 
+def test_a_colon_in_a_file_name_is_part_of_its_name(tmp_path):
+    write(tmp_path / "dumps" / "a:1.txt")
+    archive = make_zip(tmp_path / "dumps.zip", {"2016/b:2.txt": b"story", "c:3.txt": b"story"})
+
+    dumps = list(iter_dumps([tmp_path / "dumps", archive]))
+
+    assert [dump.name for dump in dumps] == ["a:1.txt", "b:2.txt", "c:3.txt"]
+
+
 def test_undecodable_tar_member_name_is_rejected_and_the_rest_read(tmp_path):
     path = tmp_path / "dumps.tar.gz"
     # The GNU format stores names as raw bytes; PAX would store them as UTF-8.
