@@ -69,42 +69,18 @@ class Command(BaseCommand):
             raise CommandError("--jsonl prints a dry run's readings: use it with --dry-run.")
         if options["batch_size"] < 1 or options["workers"] < 1:
             raise CommandError("--batch-size and --workers must be at least 1.")
-
         if options["memory_budget"] < 2 * options["max_file_size"]:
             raise CommandError("--memory-budget must be at least twice --max-file-size.")
 
         limits = Limits(options["max_file_size"], options["max_archive_size"])
         dumps = self._with_progress(iter_dumps(options["paths"], limits), options)
-        counts: Counter[str] = Counter()
         # Rejections and conflicts wait for the summary in a file, not in memory: an archive
         # can hold hundreds of thousands of them.
         with (
             self._open_report(options["report"]) as report,
             tempfile.TemporaryFile("w+", encoding="utf-8") as noted,
         ):
-            try:
-                for outcome in import_dumps(
-                    dumps,
-                    dry_run=options["dry_run"],
-                    workers=options["workers"],
-                    batch_size=options["batch_size"],
-                    memory_budget=options["memory_budget"],
-                ):
-                    counts[outcome.result] += 1
-                    if note := self._note(outcome):
-                        noted.write(note + "\n")
-                    if options["jsonl"]:
-                        self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
-                    if report:
-                        report.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
-            except (OperationalError, InterfaceError) as exc:
-                reason = (
-                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                )
-                raise CommandError(
-                    f"The database stopped the import after {counts.total():,} files ({reason}). "
-                    "Every batch stored before that is kept: run the same command again to resume."
-                ) from exc
+            counts = self._import(dumps, options, report, noted)
             noted.seek(0)
             self._summarise(counts, noted, options)
         if counts["rejected"]:
@@ -112,6 +88,34 @@ class Command(BaseCommand):
                 f"{counts['rejected']:,} of {counts.total():,} files were rejected.",
                 returncode=EXIT_REJECTED,
             )
+
+    def _import(
+        self, dumps: Iterator[DumpFile], options, report: TextIO | None, noted: TextIO
+    ) -> Counter[str]:
+        """Import `dumps`, each outcome written where it belongs; the outcomes counted."""
+        counts: Counter[str] = Counter()
+        try:
+            for outcome in import_dumps(
+                dumps,
+                dry_run=options["dry_run"],
+                workers=options["workers"],
+                batch_size=options["batch_size"],
+                memory_budget=options["memory_budget"],
+            ):
+                counts[outcome.result] += 1
+                if note := self._note(outcome):
+                    noted.write(note + "\n")
+                if options["jsonl"]:
+                    self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
+                if report:
+                    report.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
+        except (OperationalError, InterfaceError) as exc:
+            reason = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
+            raise CommandError(
+                f"The database stopped the import after {counts.total():,} files ({reason}). "
+                "Every batch stored before that is kept: run the same command again to resume."
+            ) from exc
+        return counts
 
     @staticmethod
     def _note(outcome: FileResult) -> str | None:
