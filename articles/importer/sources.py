@@ -101,19 +101,21 @@ def _printable_path(path: str) -> str:
 
 
 def _with_printable_path(dump: DumpFile) -> DumpFile:
-    """`dump` with a printable path, rejected if its own name needed escaping.
+    """`dump` with a printable path and reason, rejected if its own name needed escaping.
 
     A folder or archive name that needed it only changes how the path is shown; the file's
     name gives the story's legacy id, so an escaped one would be an id nobody chose.
     """
     shown = _printable_path(dump.path)
-    if shown == dump.path:
+    # A reason can quote a member's name too ("Bad CRC-32 for file ...").
+    error = dump.error and _printable_path(dump.error)
+    if (shown, error) == (dump.path, dump.error):
         return dump
-    if dump.error is None and _printable_path(dump.name) != dump.name:
+    if error is None and _printable_path(dump.name) != dump.name:
         undecodable = any("\udc80" <= char <= "\udcff" for char in dump.name)
         problem = "is not valid UTF-8" if undecodable else "holds control characters"
         return DumpFile(shown, error=f"file name {problem}: not read")
-    return replace(dump, path=shown)
+    return replace(dump, path=shown, error=error)
 
 
 def _iter_paths(paths: list[str | Path], limits: Limits) -> Iterator[DumpFile]:

@@ -296,6 +296,20 @@ def set_header_field(path, member: str, local_at: int, central_at: int, value: i
     path.write_bytes(bytes(raw))
 
 
+def test_a_reason_quoting_a_name_with_control_characters_is_escaped(tmp_path):
+    name = "\x1b[2J.txt"  # a terminal escape sequence in the summary would clear the screen
+    path = make_zip(tmp_path / "dumps.zip", {name: b"BBBB"}, zipfile.ZIP_STORED)
+    path.write_bytes(path.read_bytes().replace(b"BBBB", b"BBBX"))
+
+    assert read_all(path) == [
+        (
+            "dumps.zip:\\x1b[2J.txt",
+            None,
+            "unreadable member: Bad CRC-32 for file '\\x1b[2J.txt'",
+        )
+    ]
+
+
 def test_zip_member_with_an_unsupported_compression_is_rejected_and_the_rest_read(tmp_path):
     members = {name: name.encode() for name in ["a.txt", "b.txt", "c.txt"]}
     path = make_zip(tmp_path / "dumps.zip", members, zipfile.ZIP_STORED)
