@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import tarfile
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -411,3 +412,19 @@ def test_a_dump_larger_than_a_chunks_share_travels_alone(tmp_path):
 
     assert sent == [["big"], ["small"]]
     assert [dump.record.headline for dump in parsed] == ["Headline", "Headline"]
+
+
+def test_reading_a_tar_does_not_keep_every_member(tmp_path):
+    path = tmp_path / "many.tar.gz"
+    with tarfile.open(path, "w:gz", compresslevel=1) as archive:
+        for n in range(20_000):
+            archive.addfile(tarfile.TarInfo(f"{n:05}.txt"))
+    tracemalloc.start()
+    try:
+        read = sum(1 for _ in iter_dumps([path]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert read == 20_000
+    assert peak < 4_000_000  # with tarfile's own list of every member: 11 MB
