@@ -263,7 +263,7 @@ def count_dumps(paths: list[str | Path]) -> int | None:
             total += sum(1 for _ in _walk(path, path))
         elif str(path).lower().endswith(".zip"):
             try:
-                with zipfile.ZipFile(path) as archive:
+                with _open_zip(path) as (archive, _):
                     total += sum(1 for name in archive.namelist() if name.lower().endswith(".txt"))
             except (OSError, zipfile.BadZipFile):
                 total += 1
