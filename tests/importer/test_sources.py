@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from articles.importer import sources
 from articles.importer.format import DEFAULT_TIME_ZONES
 from articles.importer.sources import Limits, count_dumps, iter_dumps, parse_dumps
 
@@ -370,6 +371,36 @@ def test_zip_member_whose_local_name_alone_is_not_utf8_is_rejected_alone(tmp_pat
     assert (a, z) == (("dumps.zip:a.txt", b"A", None), ("dumps.zip:z.txt", b"Z", None))
     assert e[:2] == ("dumps.zip:é.txt", None)
     assert e[2].startswith("unreadable member: 'utf-8' codec can't decode")
+
+
+def test_a_zip_is_read_a_window_of_members_at_a_time_in_name_order(tmp_path, monkeypatch):
+    members = {f"{n:03}.txt": f"{n}".encode() for n in reversed(range(25))}
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 10)  # zip64 end records past 10
+    path = make_zip(tmp_path / "dumps.zip", members)
+    monkeypatch.undo()
+    monkeypatch.setattr(sources, "_ZIP_WINDOW", 7)
+
+    assert read_all(path) == [(f"dumps.zip:{n:03}.txt", f"{n}".encode(), None) for n in range(25)]
+    assert count_dumps([path]) == 25
+
+
+def test_a_zip_after_other_data_is_read(tmp_path):
+    """A self-extracting archive: a program first, then the zip, its offsets from its start."""
+    zipped = make_zip(tmp_path / "plain.zip", {"a.txt": b"A", "b.txt": b"B"})
+    path = write(tmp_path / "dumps.zip", b"#!/bin/sh\nexit 0\n" * 100 + zipped.read_bytes())
+
+    assert read_all(path) == [("dumps.zip:a.txt", b"A", None), ("dumps.zip:b.txt", b"B", None)]
+
+
+def test_reading_a_zip_does_not_index_every_member_at_once(tmp_path):
+    path = make_zip(tmp_path / "many.zip", {f"{n:05}.txt": b"" for n in range(25_000)})
+    dumps = iter_dumps([path])
+
+    read = sum(1 for _ in islice(dumps, 20_000))
+    indexed = sum(isinstance(obj, zipfile.ZipInfo) for obj in gc.get_objects())
+
+    assert read == 20_000
+    assert indexed <= sources._ZIP_WINDOW  # zipfile alone indexes all 25,000 at once
 
 
 def test_chunks_to_workers_are_bounded_by_bytes_not_only_files(tmp_path):
