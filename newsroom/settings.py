@@ -14,7 +14,11 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from articles.importer.format import DEFAULT_TIME_ZONES
-from articles.importer.sources import DEFAULT_MAX_ARCHIVE_BYTES, DEFAULT_MAX_FILE_BYTES
+from articles.importer.sources import (
+    DEFAULT_MAX_ARCHIVE_BYTES,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MEMORY_BUDGET_BYTES,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -248,6 +252,11 @@ LEGACY_DUMP_TIME_ZONES = {**DEFAULT_TIME_ZONES, **env_mapping("LEGACY_DUMP_TIME_
 LEGACY_IMPORT_MAX_FILE_BYTES = env_int("LEGACY_IMPORT_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)
 LEGACY_IMPORT_MAX_ARCHIVE_BYTES = env_int(
     "LEGACY_IMPORT_MAX_ARCHIVE_BYTES", DEFAULT_MAX_ARCHIVE_BYTES
+)
+# Bytes of dumps the import holds at once (being parsed, waiting to be stored), whatever the
+# size and number of files; the processes' own baseline comes on top (docs/legacy-import.md).
+LEGACY_IMPORT_MEMORY_BUDGET_BYTES = env_int(
+    "LEGACY_IMPORT_MEMORY_BUDGET_BYTES", DEFAULT_MEMORY_BUDGET_BYTES
 )
 
 # The public site.

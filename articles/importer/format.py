@@ -32,6 +32,13 @@ Where FORMAT.md is silent, this reader decides:
   leading digits.
 - A repair of double-encoded text that yields a NUL character (ftfy reads "À€" as Java's encoding
   of NUL) rejects the file, as a NUL byte would: databases refuse NUL in text.
+- A file in UTF-16 or UTF-32, with or without a byte order mark, is rejected as such (it would
+  otherwise show as "binary"): it is readable, but not in the format, and wants converting.
+- Control characters (`articles.text.without_control_characters`) are removed after decoding,
+  so nothing stored carries them, and the record gets a warning naming them. Those Python counts
+  as whitespace (vertical tab, form feed, the separators U+001C-U+001F, NEL) are whitespace as
+  FORMAT.md says, without a warning. (The file name, which gives the legacy id, is checked by
+  `sources`, which rejects one that holds control characters.)
 """
 
 import codecs
@@ -49,6 +56,8 @@ from zoneinfo import ZoneInfo
 
 import ftfy
 import ftfy.bad_codecs  # registers "sloppy-windows-1252", which decodes every byte
+
+from articles.text import has_control_characters, without_control_characters
 
 DEFAULT_TIME_ZONES: Mapping[str, str] = MappingProxyType(
     {"IST": "Asia/Kolkata", "GMT": "UTC", "UTC": "UTC"}
@@ -94,6 +103,16 @@ _SITE_HEADER = re.compile(
 )
 _TIMESTAMP_LINE = re.compile(r"(?P<label>Published|Updated) ?: ?(?P<date>.*)")
 _LOCATION_LINE = re.compile(r"Location ?:(?P<parts>.*)")
+# Unicode encodings the dumps are never in, by byte order mark; UTF-32's little-endian mark
+# starts like UTF-16's, so it comes first.
+_FOREIGN_ENCODINGS = [
+    (codecs.BOM_UTF32_LE, "UTF-32", "little-endian", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "UTF-32", "big-endian", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "UTF-16", "little-endian", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "UTF-16", "big-endian", "utf-16-be"),
+]
+# Controls that str.split() takes for whitespace, as the block rules do: kept as spaces.
+_SPACING_CONTROLS = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f\x85", " "))
 _LEGACY_FILENAME = re.compile(r"\d+_(?P<legacy_id>[0-9a-fA-F]{16})\.txt", re.ASCII)
 
 
@@ -187,9 +206,15 @@ def parse_dump(
     """
     if not data:
         raise RejectedDump("empty file")
+    if foreign := _foreign_encoding(data):
+        raise RejectedDump(f"{foreign}: dumps are UTF-8 or Windows-1252; convert the file to UTF-8")
     if b"\x00" in data:
         raise RejectedDump("binary file: it contains a NUL byte")
-    blocks = _blocks(_decode(data))
+    warnings = []
+    text, removed = _without_controls(_decode(data))
+    if removed:
+        warnings.append(f"control characters removed: {removed}")
+    blocks = _blocks(text)
     if not blocks:
         raise RejectedDump("empty file (whitespace only)")
 
@@ -212,7 +237,6 @@ def parse_dump(
         raise RejectedDump("no Published line")
     published_at = _instant(dates["Published"], "Published", zones)
     updated_at = None
-    warnings = []
     if "Updated" in dates:
         updated_at = _instant(dates["Updated"], "Updated", zones)
         if updated_at < published_at:
@@ -275,6 +299,40 @@ def _decode(data: bytes) -> str:
         if "\x00" in text:
             raise RejectedDump("repairing the text's encoding gave a NUL character")
     return text.removeprefix("\ufeff")
+
+
+def _foreign_encoding(data: bytes) -> str | None:
+    """ "UTF-16 text (little-endian, ...)" when `data` is in an encoding the dumps never are.
+
+    Without a byte order mark, text is taken for UTF-16 or UTF-32 when it decodes as such into
+    text free of NUL and control characters that has a Published label or is mostly ASCII:
+    binary data, or a NUL byte in an otherwise UTF-8 file, almost never does.
+    """
+    for bom, name, order, _ in _FOREIGN_ENCODINGS:
+        if data.startswith(bom):
+            return f"{name} text ({order}, with a byte order mark)"
+    if b"\x00" not in data:
+        return None
+    for _, name, order, codec in _FOREIGN_ENCODINGS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or has_control_characters(text, multiline=True):
+            continue
+        if "Published" in text or 2 * len(text.encode("ascii", "ignore")) >= len(text):
+            return f"{name} text ({order}, no byte order mark)"
+    return None
+
+
+def _without_controls(text: str) -> tuple[str, str]:
+    """`text` without control characters, and which were removed ("" for none)."""
+    text = text.translate(_SPACING_CONTROLS)
+    if not has_control_characters(text, multiline=True):
+        return text, ""
+    kept = without_control_characters(text, multiline=True)
+    removed = set(text) - set(kept) - {"\r"}
+    return kept, ", ".join(f"U+{ord(char):04X}" for char in sorted(removed))
 
 
 def _blocks(text: str) -> list[list[str]]:

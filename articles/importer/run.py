@@ -12,7 +12,7 @@ from functools import partial
 from django.conf import settings
 
 from .format import RejectedDump, legacy_id_for
-from .sources import DumpFile, ParsedDump, parse_dumps
+from .sources import DEFAULT_MEMORY_BUDGET_BYTES, DumpFile, ParsedDump, parse_dumps
 from .store import (
     DatelineCache,
     ImportOutcome,
@@ -58,12 +58,20 @@ class FileResult:
 
 
 def import_dumps(
-    dumps: Iterator[DumpFile], *, dry_run: bool, workers: int, batch_size: int, writers: int = 1
+    dumps: Iterator[DumpFile],
+    *,
+    dry_run: bool,
+    workers: int,
+    batch_size: int,
+    writers: int = 1,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET_BYTES,
 ) -> Iterator[FileResult]:
     """One result per file, in input order, storing each batch in its own transaction.
 
     Stories are stored by `writers` connections at once where the database allows it
     (`writers.py`), each filling batches of `batch_size` with the stories routed to it.
+    `memory_budget` bounds the bytes of dumps held at once: half for those being parsed, half
+    for the stories waiting to be stored, so a batch of large stories is stored early.
     """
     parsed = parse_dumps(
         dumps,
@@ -71,6 +79,7 @@ def import_dumps(
         workers=workers,
         imported_digests=None if dry_run else imported_file_digests,
         chunk_size=PARSE_CHUNK,
+        max_bytes_in_flight=memory_budget // 2,
     )
     if dry_run:
         for dump in parsed:
@@ -80,7 +89,8 @@ def import_dumps(
     store = partial(store_legacy_records, datelines=datelines)
     created = False
     with Writers(usable_writers(writers), store) as pool:
-        for result in _stored_in_order(parsed, pool, datelines, batch_size):
+        waiting_bytes = memory_budget // 2
+        for result in _stored_in_order(parsed, pool, datelines, batch_size, waiting_bytes):
             created = created or result.result == ImportResult.NEW
             yield result
     if created:
@@ -92,6 +102,7 @@ class _Batch:
     """Stories on their way to one writer, then the outcome of storing them."""
 
     dumps: list[ParsedDump] = field(default_factory=list)
+    size: int = 0  # bytes of its dumps
     stored: Future | None = None
     _outcomes: Iterator[ImportOutcome] | None = None
 
@@ -103,15 +114,23 @@ class _Batch:
 
 
 def _stored_in_order(
-    parsed: Iterator[ParsedDump], writers: Writers, datelines: DatelineCache, batch_size: int
+    parsed: Iterator[ParsedDump],
+    writers: Writers,
+    datelines: DatelineCache,
+    batch_size: int,
+    max_waiting_bytes: int,
 ) -> Iterator[FileResult]:
     """A result for every file in input order, while the writers store the batches.
 
     Rejected and skipped files wait behind the stories that came before them, so that a run
-    mixing them with stories to store still writes full batches.
+    mixing them with stories to store still writes full batches. What waits is bounded in
+    files (WAITING_BATCHES) and in bytes (`max_waiting_bytes`): a writer's batch of large
+    stories goes early, and past the bound the oldest waiting result is waited for.
     """
     filling = [_Batch() for _ in range(writers.count)]
     waiting: deque[tuple[ParsedDump, _Batch | None]] = deque()
+    waiting_bytes = 0
+    batch_bytes = max(1, max_waiting_bytes // writers.count)
 
     def submit(writer: int) -> None:
         batch, filling[writer] = filling[writer], _Batch()
@@ -126,21 +145,30 @@ def _stored_in_order(
             writer = writers.writer_for(dump.record.legacy_id)
             batch = filling[writer]
             batch.dumps.append(dump)
-            if len(batch.dumps) >= batch_size:
+            batch.size += dump.size
+            waiting_bytes += dump.size
+            if len(batch.dumps) >= batch_size or batch.size >= batch_bytes:
                 submit(writer)
         waiting.append((dump, batch))
-        while len(waiting) >= WAITING_BATCHES * batch_size:
+        while len(waiting) >= WAITING_BATCHES * batch_size or waiting_bytes > max_waiting_bytes:
             front = waiting[0][1]
             if front is not None and front.stored is None:
                 submit(filling.index(front))
+            waiting_bytes -= _size(waiting[0])
             yield _result(*waiting.popleft())
         while waiting and _ready(waiting[0][1]):
+            waiting_bytes -= _size(waiting[0])
             yield _result(*waiting.popleft())
     for writer, batch in enumerate(filling):
         if batch.dumps:
             submit(writer)
     while waiting:
         yield _result(*waiting.popleft())
+
+
+def _size(entry: tuple[ParsedDump, "_Batch | None"]) -> int:
+    dump, batch = entry
+    return dump.size if batch is not None else 0
 
 
 def _ready(batch: _Batch | None) -> bool:

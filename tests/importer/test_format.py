@@ -1,5 +1,6 @@
 """The legacy dump reader against the samples and, rule by rule, against FORMAT.md."""
 
+import codecs
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,8 +98,10 @@ def test_windows_1252_file_is_read_as_windows_1252():
 
 
 def test_windows_1252_bytes_it_leaves_undefined_do_not_crash():
+    # sloppy-windows-1252 reads 0x81 as the C1 control U+0081, which is then removed.
     record = parse_dump(make_dump(body=("Odd \x81 byte \x92s",)).encode("latin-1"), FILENAME)
-    assert record.body == ("Odd \x81 byte \u2019s",)
+    assert record.body == ("Odd byte \u2019s",)
+    assert record.warnings == ("control characters removed: U+0081",)
 
 
 def test_double_encoded_text_is_repaired_and_curly_quotes_kept():
@@ -506,3 +509,53 @@ def test_longest_stored_values_are_accepted():
         64,
         100,
     )
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom", "reason"),
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE, "UTF-16 text (little-endian, with a byte order mark)"),
+        ("utf-16-be", codecs.BOM_UTF16_BE, "UTF-16 text (big-endian, with a byte order mark)"),
+        ("utf-16-le", b"", "UTF-16 text (little-endian, no byte order mark)"),
+        ("utf-16-be", b"", "UTF-16 text (big-endian, no byte order mark)"),
+        ("utf-32-le", codecs.BOM_UTF32_LE, "UTF-32 text (little-endian, with a byte order mark)"),
+        ("utf-32-le", b"", "UTF-32 text (little-endian, no byte order mark)"),
+    ],
+)
+def test_a_dump_in_utf16_or_utf32_is_rejected_as_such_not_as_binary(codec, bom, reason):
+    data = bom + make_dump(headline="Caf\u00e9 \u0928\u092e\u0938\u094d\u0924\u0947").encode(codec)
+
+    assert (
+        rejection(data) == f"{reason}: dumps are UTF-8 or Windows-1252; convert the file to UTF-8"
+    )
+
+
+def test_binary_with_nul_bytes_is_still_binary():
+    assert rejection(bytes(range(256)) * 4) == "binary file: it contains a NUL byte"
+    assert (
+        rejection(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") == "binary file: it contains a NUL byte"
+    )
+
+
+def test_control_characters_are_removed_with_a_warning():
+    text = make_dump(
+        headline="Bell\x07 and escape\x1b[31m",
+        body=("Del\x7f and C1\x9b here.", "Second."),
+        location="Location: India\x01, Mumbai",
+    )
+
+    record = parse(text)
+
+    assert record.headline == "Bell and escape[31m"
+    assert record.body == ("Del and C1 here.", "Second.")
+    assert record.dateline == LegacyDateline("India", None, "Mumbai")
+    assert record.warnings == (
+        "control characters removed: U+0001, U+0007, U+001B, U+007F, U+009B",
+    )
+
+
+def test_controls_python_counts_as_whitespace_are_spaces_without_a_warning():
+    record = parse(make_dump(body=("Form\x0cfeed, vertical\x0btab, unit\x1fseparator.",)))
+
+    assert record.body == ("Form feed, vertical tab, unit separator.",)
+    assert record.warnings == ()

@@ -17,6 +17,7 @@ from articles.importer.format import (
     RejectedDump,
     parse_dump,
 )
+from articles.text import has_control_characters
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "legacy-dumps"
 SAMPLE_BYTES = [path.read_bytes() for path in sorted(SAMPLES.glob("*.txt")) if path.stat().st_size]
@@ -99,7 +100,8 @@ def strings_in(value: object) -> list[str]:
 
 
 def assert_read_or_rejected(data: bytes) -> None:
-    """A record must be storable as it is: no NUL, no lone surrogate, as PostgreSQL requires."""
+    """A record must be storable as it is: no NUL or other control character (PostgreSQL,
+    feeds and sitemaps refuse them) and no lone surrogate."""
     try:
         record = parse_dump(data, "fuzz.txt")
     except RejectedDump as rejected:
@@ -108,7 +110,7 @@ def assert_read_or_rejected(data: bytes) -> None:
     else:
         assert isinstance(record, LegacyRecord)
         for text in strings_in(record.as_json()):
-            assert "\x00" not in text
+            assert not has_control_characters(text), text  # NUL among them
             text.encode("utf-8")
 
 

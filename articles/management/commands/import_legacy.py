@@ -3,13 +3,16 @@
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import nullcontext
+from typing import TextIO
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 from tqdm import tqdm
 
 from articles.importer.run import FileResult, import_dumps
@@ -50,52 +53,93 @@ class Command(BaseCommand):
             default=min(os.cpu_count() or 1, 4),
             help="Connections storing batches at once, on PostgreSQL (one per core, at most 4).",
         )
-        parser.add_argument(
-            "--max-file-size",
-            type=int,
-            default=settings.LEGACY_IMPORT_MAX_FILE_BYTES,
-            metavar="BYTES",
-        )
-        parser.add_argument(
-            "--max-archive-size",
-            type=int,
-            default=settings.LEGACY_IMPORT_MAX_ARCHIVE_BYTES,
-            metavar="BYTES",
-            help="Stop reading an archive that expands beyond this (zip bombs).",
-        )
+        for option, default, description in [
+            ("--max-file-size", settings.LEGACY_IMPORT_MAX_FILE_BYTES, "Reject larger files."),
+            (
+                "--max-archive-size",
+                settings.LEGACY_IMPORT_MAX_ARCHIVE_BYTES,
+                "Stop reading an archive that expands beyond this (zip bombs).",
+            ),
+            (
+                "--memory-budget",
+                settings.LEGACY_IMPORT_MEMORY_BUDGET_BYTES,
+                "Bytes of dumps held in memory at once, at least twice --max-file-size.",
+            ),
+        ]:
+            parser.add_argument(
+                option, type=int, default=default, metavar="BYTES", help=description
+            )
 
     def handle(self, *args, **options):
         if options["jsonl"] and not options["dry_run"]:
             raise CommandError("--jsonl prints a dry run's readings: use it with --dry-run.")
         if min(options["batch_size"], options["workers"], options["writers"]) < 1:
             raise CommandError("--batch-size, --workers and --writers must be at least 1.")
+        if options["memory_budget"] < 2 * options["max_file_size"]:
+            raise CommandError("--memory-budget must be at least twice --max-file-size.")
 
         limits = Limits(options["max_file_size"], options["max_archive_size"])
         dumps = self._with_progress(iter_dumps(options["paths"], limits), options)
+        # Rejections, conflicts and skips wait for the summary in a file, not in memory: an
+        # archive can hold hundreds of thousands of them.
+        with (
+            self._open_report(options["report"]) as report,
+            tempfile.TemporaryFile("w+", encoding="utf-8") as noted,
+        ):
+            counts = self._import(dumps, options, report, noted)
+            noted.seek(0)
+            self._summarise(counts, noted, options)
+        if counts["rejected"]:
+            raise CommandError(
+                f"{counts['rejected']:,} of {counts.total():,} files were rejected.",
+                returncode=EXIT_REJECTED,
+            )
+
+    def _import(
+        self, dumps: Iterator[DumpFile], options, report: TextIO | None, noted: TextIO
+    ) -> Counter[str]:
+        """Import `dumps`, each outcome written where it belongs; the outcomes counted."""
         counts: Counter[str] = Counter()
-        noted: list[FileResult] = []
-        with self._open_report(options["report"]) as report:
+        try:
             for outcome in import_dumps(
                 dumps,
                 dry_run=options["dry_run"],
                 workers=options["workers"],
                 batch_size=options["batch_size"],
                 writers=options["writers"],
+                memory_budget=options["memory_budget"],
             ):
                 counts[outcome.result] += 1
-                if outcome.result in {"rejected", "conflict", "skipped"}:
-                    noted.append(outcome)
+                if note := self._note(outcome):
+                    noted.write(note + "\n")
                 if options["jsonl"]:
                     self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
                 if report:
                     report.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
-
-        self._summarise(counts, noted, options)
-        if counts["rejected"]:
+        except (OperationalError, InterfaceError) as exc:
+            reason = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
             raise CommandError(
-                f"{counts['rejected']:,} of {counts.total():,} files were rejected.",
-                returncode=EXIT_REJECTED,
+                f"The database stopped the import after {counts.total():,} files ({reason}). "
+                "Every batch stored before that is kept: run the same command again to resume."
+            ) from exc
+        return counts
+
+    @staticmethod
+    def _note(outcome: FileResult) -> str | None:
+        """The summary's line for a rejection, a skipped story or a conflict."""
+        if outcome.result == "rejected":
+            return f"  rejected {outcome.dump.path}: {outcome.dump.error}"
+        if outcome.result == "skipped":
+            return (
+                f"  skipped {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
+                f"{outcome.reason}; the import does not bring it back"
             )
+        if outcome.result == "conflict":
+            return (
+                f"  conflict {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
+                "changed by an editor since its import; the editor's version was kept"
+            )
+        return None
 
     @staticmethod
     def _open_report(path: str | None):
@@ -121,7 +165,7 @@ class Command(BaseCommand):
                 rate = done / max(time.monotonic() - started, 1e-9)
                 self.stderr.write(f"read {done:,} files ({rate:,.0f} files/s)")
 
-    def _summarise(self, counts: Counter, noted: list[FileResult], options) -> None:
+    def _summarise(self, counts: Counter, noted: TextIO, options) -> None:
         # With --jsonl, stdout carries the readings alone, so the summary goes to stderr.
         out = self.stderr if options["jsonl"] else self.stdout
         if options["dry_run"]:
@@ -135,16 +179,5 @@ class Command(BaseCommand):
             if counts["skipped"]:
                 line += f", {counts['skipped']:,} skipped"
         out.write(f"{line}, {counts['rejected']:,} rejected.")
-        for outcome in noted:
-            if outcome.result == "rejected":
-                out.write(f"  rejected {outcome.dump.path}: {outcome.dump.error}")
-            elif outcome.result == "skipped":
-                out.write(
-                    f"  skipped {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
-                    f"{outcome.reason}; the import does not bring it back"
-                )
-            else:
-                out.write(
-                    f"  conflict {outcome.dump.path}: story {outcome.dump.record.legacy_id} was "
-                    "changed by an editor since its import; the editor's version was kept"
-                )
+        for note in noted:
+            out.write(note.removesuffix("\n"))
