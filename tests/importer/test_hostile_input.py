@@ -3,6 +3,7 @@ database, memory."""
 
 import io
 import os
+import re
 import tarfile
 import zipfile
 from pathlib import Path
@@ -14,7 +15,7 @@ from articles.importer import sources
 from articles.importer.run import import_dumps
 from articles.management.commands import import_legacy
 from articles.models import Article
-from tests.importer.test_import_command import dump_text, run_import, write_dump
+from tests.importer.helpers import dump_text, run_import, write_dump
 
 pytestmark = pytest.mark.django_db
 
@@ -123,39 +124,46 @@ def test_rejections_wait_for_the_summary_outside_memory(tmp_path, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates PostgreSQL backends")
 def test_a_database_connection_lost_mid_import_ends_with_one_clear_line(tmp_path, monkeypatch):
-    for n in range(260):
-        write_dump(tmp_path / "dumps" / f"{n:03}.txt", dump_text(f"Story {n}"))
-    connection.ensure_connection()
-    importer_backend = connection.connection.info.backend_pid
+    for n in range(1200):
+        write_dump(tmp_path / "dumps" / f"{n:04}.txt", dump_text(f"Story {n}"))
     real_iter_dumps = import_legacy.iter_dumps
 
-    def killing_the_connection_half_way(paths, limits):
+    def killing_the_connections_half_way(paths, limits):
         for read, dump in enumerate(real_iter_dumps(paths, limits)):
-            if read == 230:  # the first chunk of 200 dumps is parsed and stored by now
+            if read == 1100:  # the first chunks are parsed and being stored by now
+                # Every connection of the import (its own and its writers'), as a server
+                # restart or an operator would.
                 other = connections.create_connection("default")
                 with other.cursor() as cursor:
-                    cursor.execute("SELECT pg_terminate_backend(%s)", [importer_backend])
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
                 other.close()
             yield dump
 
-    monkeypatch.setattr(import_legacy, "iter_dumps", killing_the_connection_half_way)
+    monkeypatch.setattr(import_legacy, "iter_dumps", killing_the_connections_half_way)
 
     status, out, err = run_import(
         tmp_path / "dumps", "--quiet", "--batch-size", "50", "--workers", "1"
     )
-    connection.close()  # the test's own connection was the one terminated
+    connection.close()  # the test's own connection was terminated too
 
     assert status == 1
     assert out == ""
     [line] = err.splitlines()
-    assert line.startswith(
-        "The database stopped the import after 200 files (terminating connection due to"
-    )
-    assert line.endswith(
-        "Every batch stored before that is kept: run the same command again to resume."
-    )
-    assert Article.objects.count() == 200
-    assert run_import(tmp_path / "dumps", "--quiet")[0] == 0
-    assert Article.objects.count() == 260
+    assert re.fullmatch(
+        r"The database stopped the import after [\d,]+ files \(terminating connection due to "
+        r"administrator command\)\. Every batch stored before that is kept: run the same "
+        r"command again to resume\.",
+        line,
+    ), line
+    stored = Article.objects.count()
+    assert 0 < stored < 1200
+    assert stored % 50 == 0
+    monkeypatch.undo()  # the operator's second run meets no failure
+    rerun = run_import(tmp_path / "dumps", "--quiet")
+    assert rerun[0] == 0, rerun
+    assert Article.objects.count() == 1200
