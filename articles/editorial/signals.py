@@ -7,5 +7,7 @@ listen (`articles.site.invalidation`); the editorial layer never imports the sit
 
 from django.dispatch import Signal
 
-# Sent with `article_ids`: the stories whose public text, state or placement may have changed.
+# Sent with `article_ids`: the stories whose public text, state or placement may have changed;
+# and, from the importer, `joined_lists`: the lists (surrogate keys) that the stories it created,
+# already filed under them, joined.
 articles_changed = Signal()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ..editorial.services import StaleArticleError, write_version
 from ..editorial.signals import articles_changed
 from ..models import Article, Dateline, Revision, StatusChange, normalise_space
+from ..surrogate_keys import filed_lists
 from .copy import insert_rows
 from .format import LegacyRecord
 from .sources import ParsedDump
@@ -156,6 +157,16 @@ def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
     }
 
 
+def _lists_of_new(fields: dict) -> set[str]:
+    """The lists a new imported story is filed under (it has no tags yet)."""
+    story = Article(
+        status=Article.Status.PUBLISHED,
+        published_at=fields["published_at"],
+        dateline_id=fields["dateline_id"],
+    )
+    return filed_lists(story, tag_ids=())
+
+
 def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[ImportOutcome]:
     """The outcome for each dump of a chunk without repeated ids."""
     stored = {
@@ -183,6 +194,7 @@ def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[
                     "status": Article.Status.PUBLISHED,
                     "version": 1,
                     "legacy_version": 1,
+                    "list_keys": " ".join(sorted(_lists_of_new(fields))),
                 }
             )
             continue
@@ -196,14 +208,19 @@ def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[
             outcome = ImportOutcome(legacy_id, ImportResult.UPDATED)
             revisions.append(_import_revision(story.pk, story.version + 1, story.status, fields))
         outcomes[legacy_id] = outcome
+    updated = [revision["article_id"] for revision in revisions]
     created = insert_rows(Article, new_stories)
     publications = []
     for story, pk in zip(new_stories, created, strict=True):
         outcomes[story["legacy_id"]] = ImportOutcome(story["legacy_id"], ImportResult.NEW)
         revisions.append(_import_revision(pk, 1, story["status"], story))
         publications.append(_import_publication(pk, story))
-    if revisions:  # one announcement for the chunk's stories: COPY is seen by no signal
-        articles_changed.send(sender=Article, article_ids=[r["article_id"] for r in revisions])
+    if revisions:
+        # One announcement for the chunk: COPY is seen by no signal. New stories are already
+        # filed under their lists, so only the lists they join are named, and the caches have
+        # no second write of every new row to make (which would compute its search vector again).
+        joined = set().union(*(story["list_keys"].split() for story in new_stories))
+        articles_changed.send(sender=Article, article_ids=updated, joined_lists=joined)
     insert_rows(Revision, revisions)
     insert_rows(StatusChange, publications)
     return [outcomes[dump.record.legacy_id] for dump in chunk]

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.text import Truncator
 
+from .. import surrogate_keys as keys
 from ..models import Article, Tag
 from ..text import without_control_characters
 from . import formatting
-from . import invalidation as keys
 from .caching import list_page
 from .pages import datelines_for_place
 

@@ -1,14 +1,12 @@
 """Which pages a change makes stale, named by surrogate keys, and the record every server reads.
 
-A page is tagged with a key for each thing it shows: `story-<id>` for each story on it (its
-own page, its ninjs document, the lists that show its summary), `tag-<id>` and `place-<id>`
-for the names it prints, and one key per list (`list-latest`, `list-tag-<id>`,
-`list-place-<id>`, `list-day-<date>`, `list-month-<month>`, `list-news`, `list-sitemap`,
-`list-search`). A change names the keys it makes stale:
+Pages are tagged with the keys of what they show (`articles/surrogate_keys.py`). A change names
+the keys it makes stale:
 - a story: its own key, the search and news lists and its month's sitemap (which print its
   text and times), and, when it moves (published, withdrawn, retagged, moved to another place
   or day), every list it leaves or joins, remembered in `Article.list_keys`;
-- a tag or a place: its key, its list, and the lists whose filter form names it.
+- a tag or a place: its key, its list, and the lists whose filter form names it;
+- stories the importer created: the lists they join (it files them under `list_keys` itself).
 
 `record_change` writes the keys to the database inside the writer's transaction
 (`PageChange`, numbered by `PageClock`), which every app server reads before it serves a kept
@@ -20,7 +18,7 @@ tags, update notes) are caught by model signals.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Min
@@ -29,85 +27,37 @@ from django.utils import timezone
 
 from ..editorial.signals import articles_changed
 from ..models import Article, Dateline, PageChange, PageClock, Tag, Update
+from ..surrogate_keys import (
+    LATEST,
+    NEWS,
+    SEARCH,
+    filed_lists,
+    month_of,
+    place_key,
+    place_list_key,
+    story_key,
+    tag_key,
+    tag_list_key,
+)
 from .purge import purge_after_commit
-
-LATEST = "list-latest"
-SEARCH = "list-search"
-NEWS = "list-news"
-SITEMAP = "list-sitemap"
 
 # A change is read by the app servers for this long: longer than any page is kept.
 CHANGES_KEPT = timedelta(days=1)
 PRUNE_EVERY = 100  # changes
 
 
-def story_key(pk: int) -> str:
-    return f"story-{pk}"
+def stories_changed(article_ids: Iterable[int], joined_lists: Iterable[str] = ()) -> None:
+    """The stories changed: their pages and what prints them, and any list they left or joined.
 
-
-def tag_key(pk: int) -> str:
-    return f"tag-{pk}"
-
-
-def place_key(pk: int) -> str:
-    return f"place-{pk}"
-
-
-def tag_list_key(pk: int) -> str:
-    return f"list-tag-{pk}"
-
-
-def place_list_key(pk: int) -> str:
-    return f"list-place-{pk}"
-
-
-def day_list_key(day: date) -> str:
-    return f"list-day-{day:%Y-%m-%d}"
-
-
-def month_list_key(year: int, month: int) -> str:
-    return f"list-month-{year:04d}-{month:02d}"
-
-
-def shown_keys(articles: Iterable[Article], with_tags: bool = False) -> set[str]:
-    """The keys of the stories a page shows, and of the places (and tags) it names for them."""
-    keys = set()
-    for article in articles:
-        keys.add(story_key(article.pk))
-        if article.dateline_id is not None:
-            keys.add(place_key(article.dateline_id))
-        if with_tags:
-            keys.update(tag_key(tag.pk) for tag in article.tags.all())
-    return keys
-
-
-def _month_of(article: Article) -> str | None:
-    if article.published_at is None:
-        return None
-    day = timezone.localdate(article.published_at)
-    return month_list_key(day.year, day.month)
-
-
-def lists_of(article: Article) -> set[str]:
-    """The lists a story is filed under while readers can see it (none otherwise)."""
-    if not article.is_published:
-        return set()
-    keys = {LATEST, SEARCH, NEWS, SITEMAP, day_list_key(timezone.localdate(article.published_at))}
-    keys.add(_month_of(article))
-    keys.update(tag_list_key(tag.pk) for tag in article.tags.all())
-    if article.dateline_id is not None:
-        keys.add(place_list_key(article.dateline_id))
-    return keys
-
-
-def stories_changed(article_ids: Iterable[int]) -> None:
-    """The stories changed: their pages and what prints them, and any list they left or joined."""
+    `joined_lists` are lists that new stories, already filed under them, joined.
+    """
     ids = set(article_ids)
-    keys = {SEARCH, NEWS} | {story_key(pk) for pk in ids}
+    keys = {SEARCH, NEWS} | {story_key(pk) for pk in ids} | set(joined_lists)
     moved = []
     for article in Article.objects.filter(pk__in=ids).prefetch_related("tags"):
-        keys.add(_month_of(article))
-        filed, was_filed = lists_of(article), set(article.list_keys.split())
+        keys.add(month_of(article))
+        filed = filed_lists(article, [tag.pk for tag in article.tags.all()])
+        was_filed = set(article.list_keys.split())
         if filed != was_filed:
             keys |= filed | was_filed
             article.list_keys = " ".join(sorted(filed))
@@ -143,8 +93,8 @@ def next_publication(now) -> datetime | None:
     return Article.objects.scheduled(now).aggregate(first=Min("published_at"))["first"]
 
 
-def _on_articles_changed(article_ids, **kwargs) -> None:
-    stories_changed(article_ids)
+def _on_articles_changed(article_ids, joined_lists=(), **kwargs) -> None:
+    stories_changed(article_ids, joined_lists)
 
 
 def _on_article_saved(instance, **kwargs) -> None:

@@ -16,9 +16,9 @@ from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
+from .. import surrogate_keys as keys
 from ..models import Article, Tag, TagRedirect
 from . import formatting
-from . import invalidation as keys
 from .caching import list_page, story_page
 from .filters import ArticleFilter
 from .pages import datelines_for_place, day_url, story_page_context

@@ -15,8 +15,11 @@ import zipfile
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from articles.editorial import services
 from articles.models import Article, Dateline, Revision
+from tests.factories import UserFactory
 from tests.importer.helpers import (
     GOOD_SAMPLES,
     PROJECT_DIR,
@@ -438,3 +441,25 @@ def test_a_later_scrape_shows_at_once_on_its_cached_page(client, tmp_path):
     run_import(dump, "--quiet")
 
     assert "Second scrape" in client.get(url, follow=True).text
+
+
+def test_imported_stories_are_filed_under_their_lists_as_they_are_stored(client, tmp_path):
+    """A withdrawal later drops an imported story from every cached list it was on, and the
+    import never writes its new rows a second time to file them (which would compute each
+    story's search vector again)."""
+    dump = write_dump(tmp_path / "a.txt", dump_text("Harbour reopens", location="India, Mumbai"))
+    with CaptureQueriesContext(connection) as captured:
+        run_import(dump, "--quiet", "--workers", "1")
+    assert not [q for q in captured if q["sql"].startswith('UPDATE "articles_article"')]
+    story = Article.objects.get()
+    place = story.dateline
+    assert {"list-latest", f"list-place-{place.pk}"} <= set(story.list_keys.split())
+
+    lists = ["/", f"/places/{place.country_slug}/", "/feeds/latest.rss"]
+    for url in lists:
+        assert "Harbour reopens" in client.get(url).text  # cached now
+    editor = UserFactory(is_superuser=True, is_staff=True)
+    services.withdraw_article(story, by=editor, reason="Legal advice.")
+
+    for url in lists:
+        assert "Harbour reopens" not in client.get(url).text, url

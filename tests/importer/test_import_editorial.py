@@ -122,21 +122,25 @@ def test_status_changes_are_written_in_bulk(tmp_path):
         assert queries[1] - queries[0] < 160 / 10
 
 
-def test_stored_stories_are_announced_by_their_ids(tmp_path):
-    announced = []
+def test_stored_stories_are_announced_by_their_ids_and_new_ones_by_their_lists(tmp_path):
+    announced, joined = [], set()
 
     def listen(**kwargs):
         announced.extend(kwargs["article_ids"])
+        joined.update(kwargs.get("joined_lists", ()))
 
     articles_changed.connect(listen)
     try:
         run_import(*GOOD_SAMPLES, "--quiet")
-        stored = set(Article.objects.values_list("pk", flat=True))
-        assert set(announced) == stored
+        assert announced == []  # nothing stored before changed
+        filed = set().union(*(a.list_keys.split() for a in Article.objects.all()))
+        assert joined == filed and "list-latest" in joined
         dump = write_dump(tmp_path / "000_386ae2120d209c35.txt", dump_text("Rescraped"))
         announced.clear()
+        joined.clear()
         run_import(dump, "--quiet")
     finally:
         articles_changed.disconnect(listen)
 
     assert announced == [Article.objects.get(legacy_id="386ae2120d209c35").pk]
+    assert joined == set()
