@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .text import has_control_characters
+from .text import control_characters_in
 
 _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -64,7 +64,7 @@ def refuse_control_characters(text: str) -> None:
     invisible, and would make the feeds and sitemaps invalid XML. The form shows which
     character to remove rather than saving something the editor did not see.
     """
-    found = sorted({char for char in text if has_control_characters(char, multiline=True)})
+    found = sorted(control_characters_in(text, multiline=True))
     if found:
         names = ", ".join(f"U+{ord(char):04X}" for char in found[:5])
         raise ValidationError(

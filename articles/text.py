@@ -11,6 +11,7 @@ import re
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n?")
 _TAB_AND_NEWLINE = re.compile("[\t\n]")
+_LINE_CONTROLS = re.compile("[\t\n\r]")
 
 
 def without_control_characters(text: str, *, multiline: bool = False) -> str:
@@ -25,5 +26,13 @@ def without_control_characters(text: str, *, multiline: bool = False) -> str:
     return text
 
 
+def control_characters_in(text: str, *, multiline: bool = False) -> set[str]:
+    """The control characters `text` holds; tab and line ends count only in single-line text."""
+    found = set(_CONTROL.findall(text))
+    if not multiline:
+        found.update(_LINE_CONTROLS.findall(text))
+    return found
+
+
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
-    return without_control_characters(text, multiline=multiline) != _LINE_BREAKS.sub("\n", text)
+    return bool(control_characters_in(text, multiline=multiline))
