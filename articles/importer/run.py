@@ -89,8 +89,8 @@ def import_dumps(
     store = partial(store_legacy_records, datelines=datelines)
     created = False
     with Writers(usable_writers(writers), store) as pool:
-        waiting_bytes = memory_budget // 2
-        for result in _stored_in_order(parsed, pool, datelines, batch_size, waiting_bytes):
+        waiting = _stored_in_order(parsed, pool, datelines, batch_size, memory_budget // 2)
+        for result in waiting:
             created = created or result.result == ImportResult.NEW
             yield result
     if created:
