@@ -7,8 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
+        from .desk import announce
         from .editorial import derived
         from .site import invalidation
 
+        announce.connect_signals()
         derived.connect_signals()
         invalidation.connect_signals()

@@ -83,7 +83,7 @@ class DeskView:
 
 
 def desk_lists(user, now=None, view: DeskView | None = None) -> list[DeskList]:
-    """Flashes and urgent stories first; then my drafts, the stories filed to the desk and
+    """Flashes and urgent stories first; then my drafts, the stories filed to the desk,
     drafts waiting for an editor (for those who may publish), the scheduled queue, and what
     went out or changed last: one query each. Nothing for staff outside the newsroom, who may
     not see stories."""
@@ -123,6 +123,14 @@ def desk_lists(user, now=None, view: DeskView | None = None) -> list[DeskList]:
             "last saved",
             changelist + view.query(state="draft"),
             "No drafts of yours.",
+        ),
+        DeskList(
+            "Filed to the desk",
+            list(view.order(stories.filed(), "urgency", "-modified_at", "-id")[:LIST_LENGTH]),
+            "modified_at",
+            "last change",
+            reverse("admin:articles_article_desk"),
+            "Nothing is waiting on the desk.",
         ),
     ]
     if user.has_perm("articles.publish_article"):

@@ -283,14 +283,16 @@ def shown(field: str, value) -> str:
 
 
 class ReasonForm(forms.Form):
-    """The one input of unpublish, withdraw and republish: why (for readers or the desk)."""
+    """The one input of unpublish, withdraw, republish and the hand-off: why (for readers,
+    the desk or the reporter)."""
 
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         validators=[refuse_control_characters],
     )
 
-    def __init__(self, *args, label: str, help_text: str, **kwargs):
+    def __init__(self, *args, label: str, help_text: str, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
         self.fields["reason"].label = label
         self.fields["reason"].help_text = help_text

@@ -34,7 +34,7 @@ from .desk import DeskMixin
 from .forms import PUBLISH, REVIEW, SCHEDULE, ArticleAdminForm
 from .params import whole_number
 from .views import ArticleViewsMixin
-from .workflow import WORKFLOW, WorkflowActionsMixin
+from .workflow import STORY_OPERATIONS, WORKFLOW, WorkflowActionsMixin
 
 PROVENANCE_FIELDS = ["legacy_id", "source_file", "retrieved_at", "created_at", "modified_at"]
 
@@ -161,6 +161,13 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             state = f"Published {newsroom_time(article.published_at)}"
             if article.was_updated:
                 state += f", updated {newsroom_time(article.updated_at)}"
+        elif article.status == Article.Status.FILED:
+            handler = article.handled_by
+            state = "Filed to the desk, " + (
+                f"handled by {handler.get_full_name() or handler.get_username()}"
+                if handler
+                else "waiting for an editor"
+            )
         else:
             state = "Draft"
         return f"{state} (version {article.version})"
@@ -294,7 +301,7 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             context["versions_url"] = reverse(f"admin:{route}_versions", args=[obj.pk])
             context["workflow_links"] = [
                 (WORKFLOW[operation].button, reverse(f"admin:{route}_{operation}", args=[obj.pk]))
-                for operation in ("unpublish", "withdraw", "republish")
+                for operation in STORY_OPERATIONS
                 if WORKFLOW[operation].action(obj, by=request.user).is_allowed(obj)
             ]
             if self.has_delete_permission(request, obj):

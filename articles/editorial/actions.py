@@ -21,7 +21,7 @@ from ..models import Article, Revision, StatusChange, Update
 from . import merge
 from .errors import MergeConflict, WorkflowError
 from .permissions import can_edit, require
-from .signals import articles_changed
+from .signals import action_done, articles_changed
 from .versions import (
     article_snapshot,
     base_revision,
@@ -57,7 +57,9 @@ def stored_state(article: Article) -> Article:
     """The story's workflow state as stored: the rules never trust an instance's own copy."""
     if article.pk is None:
         return article
-    return Article.objects.only("status", "published_at", "version", "legacy_id").get(pk=article.pk)
+    return Article.objects.only("status", "published_at", "version", "legacy_id", "handled_by").get(
+        pk=article.pk
+    )
 
 
 class ArticleAction:
@@ -98,7 +100,9 @@ class ArticleAction:
         with transaction.atomic():
             self.check()
             self.validate()
-            return self.write()
+            result = self.write()
+            action_done.send(sender=type(self), action=self)
+            return result
 
     def write(self):
         raise NotImplementedError

@@ -11,3 +11,7 @@ from django.dispatch import Signal
 # and, from the importer, `joined_lists`: the lists (surrogate keys) that the stories it created,
 # already filed under them, joined.
 articles_changed = Signal()
+
+# Sent with `action`: an editorial action (`actions.py`) that has just written, inside its
+# transaction. The desk tells the people on the story (`articles.desk.announce`).
+action_done = Signal()
