@@ -28,8 +28,9 @@ class NoticeAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "story", "actor", "message", "mail_state", "read_at"]
     list_display_links = None
     list_filter = [UnreadFilter, "kind"]
-    list_select_related = ["article", "actor"]
+    list_select_related = ["article", "actor", "recipient"]
     list_per_page = 50
+    show_full_result_count = False
     actions = ["mark_read"]
     ordering = ["-created_at", "-id"]
 

@@ -91,5 +91,6 @@ def test_the_dashboard_costs_the_same_queries_for_few_or_many_stories(
             published_at=now - timedelta(days=1),
             updated_at=now - timedelta(minutes=n),
         )
-    # session, user, permissions (2), Django's recent actions, and one query per list (7)
-    assert queries() == empty == 12
+    # session, user, permissions (2), unread notices, Django's recent actions, and one query
+    # per list (7)
+    assert queries() == empty == 13
