@@ -448,6 +448,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = self.slug_for(self.headline)
+        self.body_html = render_body(self.body)
         if not self._state.adding and not args and kwargs.get("update_fields") is None:
             # The derived fields are written by their own code only: a full save from an
             # instance loaded earlier must not put back an older history or list of lists.
@@ -727,5 +728,7 @@ class PageChange(models.Model):
         return f"change {self.seq}: {self.keys}"
 
 
-# The desk's own models, loaded with the app's.
+# The desk's own models, loaded with the app's, and its body renderer (which reads the paragraph
+# rule above).
+from .desk.markup import render_body  # noqa: E402
 from .desk.models import Notice, NoticePreference  # noqa: E402, F401

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from ..diffs import field_diffs
 from ..editorial import actions
@@ -25,6 +26,15 @@ SAVE_KIND_CHOICES = [
 
 # The submit buttons' names, and what each asks for. Anything else (Enter, "Save") saves.
 PUBLISH, SCHEDULE, REVIEW = "_publish", "_schedule", "_review"
+
+# Beside the body field: the little markup the body takes (articles.desk.markup).
+BODY_SYNTAX = mark_safe(
+    '<span class="body-syntax">Separate paragraphs with a blank line. '
+    "<code>[words](https://example.org)</code> links (http, https, mailto); "
+    "<code>*words*</code> <em>emphasis</em>; <code>**words**</code> <strong>strong</strong>; "
+    "<code>## Subhead</code> on a line of its own; lines starting <code>- </code> or "
+    "<code>1. </code> make a list; <code>&gt; </code> quotes. Nothing else is markup.</span>"
+)
 
 # Prefix of the merge screen's inputs: resolve_<conflict id> and resolve_<conflict id>_text.
 RESOLVE = "resolve_"
@@ -86,6 +96,8 @@ class ArticleAdminForm(forms.ModelForm):
         for name in list(self.fields):
             if self._meta.fields and name not in self._meta.fields:
                 del self.fields[name]
+        if "body" in self.fields:
+            self.fields["body"].help_text = BODY_SYNTAX
         if "urgency" in self.fields:
             # A form that does not send it (an older page, a script) keeps the story's.
             self.fields["urgency"].required = False

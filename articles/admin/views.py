@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from ..desk.markup import render_body
 from ..diffs import field_diffs
 from ..models import Article
 from ..site.pages import story_page_context
@@ -80,7 +81,10 @@ def apply_unsaved_edit(article: Article, data) -> list[str]:
     A field the editor left invalid keeps its stored value, and the banner says so.
     """
     form = PreviewForm(data, instance=article)
-    if form.is_valid() or "tags" in form.cleaned_data:
+    valid = form.is_valid()
+    # The unsaved text's markup, rendered as its save would render it.
+    article.body_html = render_body(article.body)
+    if valid or "tags" in form.cleaned_data:
         # What `article.tags.all()` answers from now on: the form's tags, not the stored ones.
         article._prefetched_objects_cache = {"tags": form.cleaned_data["tags"]}
     return [f"{form.fields[name].label}: {' '.join(text)}" for name, text in form.errors.items()]

@@ -8,6 +8,7 @@ the public change history diffs, so none of them can leave a field out.
 
 from django.utils import timezone
 
+from ..desk.markup import render_body
 from ..models import Article, Revision, Tag
 from .errors import StaleArticleError
 from .signals import articles_changed
@@ -70,6 +71,9 @@ def write_version(article: Article, expected_version: int, *, announce=True, **f
     once for all of them.
     """
     fields["modified_at"] = timezone.now()
+    if "body" in fields and "body_html" not in fields:
+        # Rendered once, when the text is written: a page view never converts markup.
+        fields["body_html"] = render_body(fields["body"])
     written = Article.objects.filter(pk=article.pk, version=expected_version).update(
         version=expected_version + 1, **fields
     )

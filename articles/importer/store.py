@@ -13,6 +13,7 @@ from enum import StrEnum
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..desk.markup import plain_html
 from ..editorial.services import StaleArticleError, write_version
 from ..editorial.signals import articles_changed
 from ..models import Article, Dateline, Revision, StatusChange, normalise_space
@@ -142,11 +143,15 @@ def _chunks_with_unique_ids(dumps: Sequence[ParsedDump]) -> Iterator[Sequence[Pa
 
 def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
     record = dump.record
+    body = "\n\n".join(record.body)
     return {
         "headline": record.headline,
         "slug": Article.slug_for(record.headline),
         "deck": record.deck or "",
-        "body": "\n\n".join(record.body),
+        "body": body,
+        # The archive is plain text: its paragraphs render as they always did, whatever
+        # characters they hold (an editor's later save renders the body's markup).
+        "body_html": plain_html(body),
         "dateline_id": datelines.id_for(record),
         "published_at": record.published_at,
         "updated_at": record.updated_at,

@@ -9,7 +9,6 @@ silent fix moves neither.
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.urls import reverse
-from django.utils.html import escape
 
 from .. import surrogate_keys as keys
 from ..models import Article
@@ -18,10 +17,6 @@ from .caching import list_page, story_page
 from .pagination import keyset_page
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
-
-
-def body_html(article: Article) -> str:
-    return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in article.paragraphs)
 
 
 def ninjs(article: Article, request=None) -> dict:
@@ -44,7 +39,7 @@ def ninjs(article: Article, request=None) -> dict:
             {
                 "role": "main",
                 "contentType": "text/html",
-                "value": body_html(article),
+                "value": article.body_html,
                 "wordCount": len(article.body.split()),
             }
         ],

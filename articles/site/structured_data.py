@@ -43,6 +43,8 @@ def news_article_json_ld(
             "url": formatting.absolute_url("/", request),
         },
         "keywords": [tag.name for tag in tags],
+        # The text, not its markup: what the story says, paragraph by paragraph.
+        "articleBody": "\n\n".join(article.paragraphs),
         "isAccessibleForFree": True,
     }
     if article.dateline is not None:

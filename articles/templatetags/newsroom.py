@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.site import formatting as public
 
@@ -27,3 +27,16 @@ def time_tag(value) -> SafeString:
 @register.filter
 def wire_dateline(dateline) -> str:
     return public.wire_dateline(dateline)
+
+
+@register.simple_tag
+def story_body(article, dateline_lead: str = "") -> SafeString:
+    """The body rendered when the story was written, with the dateline leading its first
+    paragraph (in a paragraph of its own when the body opens with a subhead or a list)."""
+    html = article.body_html
+    if not dateline_lead:
+        return mark_safe(html)  # sanitised when it was rendered (articles.desk.markup)
+    lead = format_html('<span class="dateline">{} —</span>', dateline_lead)
+    if html.startswith("<p>"):
+        return mark_safe(f"<p>{lead} {html[3:]}")
+    return mark_safe(f"<p>{lead}</p>{html}")
