@@ -7,10 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
-        from .desk import announce
+        from .desk import announce, labels
         from .editorial import derived
         from .site import invalidation
 
         announce.connect_signals()
+        labels.connect_signals()
         derived.connect_signals()
         invalidation.connect_signals()

@@ -317,9 +317,9 @@ class Article(models.Model):
         blank=True,
         related_name="+",
     )
-    # Set by an editor while the story is still moving; readers see "Developing" until the
-    # editor clears it or the story has been quiet for NEWSROOM_DEVELOPING_QUIET_SECONDS.
-    developing_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by an editor while the story is still moving: readers see "Developing" until then.
+    # Each update moves it NEWSROOM_DEVELOPING_QUIET_SECONDS on; the editor may clear it.
+    developing_until = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(
         null=True,
         blank=True,

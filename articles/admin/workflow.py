@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from ..desk import handoff
+from ..desk import handoff, labels
 from ..editorial import actions
 from ..editorial.errors import StaleArticleError, WorkflowError
 from ..models import Article
@@ -88,6 +88,21 @@ WORKFLOW = {
         "Note for the reporter",
         "What the story needs before it is filed again.",
     ),
+    "developing": Workflow(
+        labels.MarkDeveloping,
+        "Label these stories “Developing”?",
+        "Mark as developing",
+        "labelled developing",
+        "Readers see “Developing” on them until they have been quiet for a while (each "
+        "update starts the quiet time again) or until you clear it.",
+    ),
+    "settled": Workflow(
+        labels.ClearDeveloping,
+        "Clear “Developing” from these stories?",
+        "Clear “Developing”",
+        "no longer labelled developing",
+        "Readers no longer see “Developing” on them.",
+    ),
     "publish": Workflow(
         actions.PublishArticle,
         "Publish these stories now?",
@@ -135,7 +150,17 @@ WORKFLOW = {
 
 
 # The state changes a story's own page links to, each on a page of its own.
-STORY_OPERATIONS = ("file", "unfile", "take", "send_back", "unpublish", "withdraw", "republish")
+STORY_OPERATIONS = (
+    "file",
+    "unfile",
+    "take",
+    "send_back",
+    "developing",
+    "settled",
+    "unpublish",
+    "withdraw",
+    "republish",
+)
 
 
 def _allowed(request, operation: str) -> bool:

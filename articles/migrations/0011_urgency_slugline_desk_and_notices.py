@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='article',
-            name='developing_since',
+            name='developing_until',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(

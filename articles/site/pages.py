@@ -15,20 +15,34 @@ from . import formatting
 from .history import change_history
 from .structured_data import json_ld_script, news_article_json_ld
 
+# The running story's other stories shown on a story page (those with its slugline).
+RUNNING_STORY_LENGTH = 5
+
 
 def story_page_context(article: Article, request=None) -> dict:
-    """Everything `articles/article_detail.html` needs beside `article` (one query: its tags).
+    """Everything `articles/article_detail.html` needs beside `article` (one query: its tags;
+    another for the running story's other stories when it has a slugline).
 
     The public story view and the editors' preview both call this, so a preview is rendered
     exactly as readers will see the story.
     """
     tags = list(article.tags.all())
     history = change_history(article)
+    running_story = []
+    if article.slugline and article.pk is not None:
+        running_story = list(
+            Article.objects.published()
+            .filter(slugline=article.slugline)
+            .exclude(pk=article.pk)
+            .only("pk", "slug", "headline", "published_at", "updated_at")
+            .latest_first()[:RUNNING_STORY_LENGTH]
+        )
     url = formatting.absolute_url(article.get_absolute_url(), request)
     return {
         "article": article,
         "tags": tags,
         "history": history,
+        "running_story": running_story,
         "dateline_lead": formatting.wire_dateline(article.dateline),
         "place_urls": place_urls(article.dateline),
         "canonical_url": url,

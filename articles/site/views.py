@@ -17,6 +17,7 @@ from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from .. import surrogate_keys as keys
+from ..desk.labels import label_ends_at
 from ..models import Article, Tag, TagRedirect
 from . import formatting
 from .caching import list_page, story_page
@@ -68,9 +69,10 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
         context = story_page_context(self.object, request)
         response = self.render_to_response(context)
-        response.surrogate_keys = keys.shown_keys([self.object]) | {
+        response.surrogate_keys = keys.shown_keys([self.object, *context["running_story"]]) | {
             keys.tag_key(tag.pk) for tag in context["tags"]
         }
+        response.labels_end_at = label_ends_at([self.object])
         return set_last_modified(response, self.object.last_changed_at)
 
 
@@ -106,6 +108,7 @@ class ArticleList(PublishedArticleMixin, ListView):
         # No Last-Modified on a list: a withdrawal or a silent fix changes it without moving
         # any story's time, so only the ETag (a digest of the page) can tell it is unchanged.
         response.surrogate_keys = self.list_keys() | keys.shown_keys(self.object_list)
+        response.labels_end_at = label_ends_at(self.object_list)
         return response
 
     def get_context_data(self, **kwargs):

@@ -1,9 +1,10 @@
 """Formatting of times and datelines for readers, the same in every template."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.desk.labels import labels
 from articles.site import formatting as public
 
 register = template.Library()
@@ -40,3 +41,14 @@ def story_body(article, dateline_lead: str = "") -> SafeString:
     if html.startswith("<p>"):
         return mark_safe(f"<p>{lead} {html[3:]}")
     return mark_safe(f"<p>{lead}</p>{html}")
+
+
+@register.simple_tag
+def story_labels(article) -> SafeString:
+    """ "Breaking" and "Developing" as they stand now, read before the headline by screen
+    readers too ("Breaking: Port strike ends")."""
+    return format_html_join(
+        "",
+        '<span class="label label-{}">{}<span class="visually-hidden">:</span></span> ',
+        ((name.lower(), name) for name in labels(article)),
+    )
