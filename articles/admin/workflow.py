@@ -33,6 +33,8 @@ class Workflow:
     reason_label: str = ""
     reason_help: str = ""
     reason_required: bool = True
+    # The button on one story's page, where "<button> this story" does not read.
+    button_one: str = ""
 
     # The one-story pages (unpublish, withdraw, republish) word the same texts for one story.
 
@@ -43,7 +45,9 @@ class Workflow:
         return _for_one(self.consequence) if single else self.consequence
 
     def button_for(self, single: bool) -> str:
-        return f"{self.button} this story" if single else self.button
+        if not single:
+            return self.button
+        return self.button_one or f"{self.button} this story"
 
 
 def _for_one(text: str) -> str:
@@ -61,6 +65,7 @@ WORKFLOW = {
         "Note for the desk",
         "Kept in the story's status history; the editors see it with their notice.",
         reason_required=False,
+        button_one="File this story to the desk",
     ),
     "unfile": Workflow(
         handoff.WithdrawFiling,
@@ -71,6 +76,7 @@ WORKFLOW = {
         "Note for the desk",
         "Optional: why it is taken back.",
         reason_required=False,
+        button_one="Withdraw this filing",
     ),
     "take": Workflow(
         handoff.TakeStory,
@@ -78,6 +84,7 @@ WORKFLOW = {
         "Take",
         "taken",
         "Everyone sees that you handle them; the reporter who filed is told.",
+        button_one="Take this story",
     ),
     "send_back": Workflow(
         handoff.SendBack,
@@ -87,6 +94,7 @@ WORKFLOW = {
         "They go back to draft; the reporter is told, with your note.",
         "Note for the reporter",
         "What the story needs before it is filed again.",
+        button_one="Send this story back",
     ),
     "developing": Workflow(
         labels.MarkDeveloping,
@@ -95,6 +103,7 @@ WORKFLOW = {
         "labelled developing",
         "Readers see “Developing” on them until they have been quiet for a while (each "
         "update starts the quiet time again) or until you clear it.",
+        button_one="Mark this story as developing",
     ),
     "settled": Workflow(
         labels.ClearDeveloping,
@@ -102,6 +111,7 @@ WORKFLOW = {
         "Clear “Developing”",
         "no longer labelled developing",
         "Readers no longer see “Developing” on them.",
+        button_one="Clear “Developing” from this story",
     ),
     "publish": Workflow(
         actions.PublishArticle,
