@@ -3,6 +3,7 @@ preview; the text stays text for versions, JSON-LD and search; imported stories 
 
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -87,3 +88,15 @@ def test_the_form_shows_the_syntax_and_the_preview_the_result(editor_client):
     assert LINK_HTML in preview.text
     story.refresh_from_db()
     assert story.body != LINKED  # the preview saves nothing
+
+
+def test_feeds_carry_the_rendered_body(client):
+    ArticleFactory(published=True, body=LINKED)
+
+    rss = ET.fromstring(client.get("/feeds/latest.rss").content)
+    content = rss.find("channel/item/{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert LINK_HTML in content.text
+    atom = ET.fromstring(client.get("/feeds/latest.atom").content)
+    entry = atom.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}content")
+    assert entry.get("type") == "html"
+    assert LINK_HTML in entry.text
