@@ -3,10 +3,10 @@
 A page is tagged with a key for each thing it shows: `story-<id>` for each story on it (its
 own page, its ninjs document, the lists that show its summary), `tag-<id>` and `place-<id>`
 for the names it prints, and one key per list (`list-latest`, `list-tag-<id>`,
-`list-place-<id>`, `list-day-<date>`, `list-month-<month>`, `list-news`, `list-sitemap`,
-`list-search`). Named here, below the site and the importer, so that both name them alike:
-the site tags its pages and drops them (`site/invalidation.py`); the importer files the
-stories it creates under their lists as it stores them.
+`list-place-<id>`, `list-running-<slugline>`, `list-day-<date>`, `list-month-<month>`,
+`list-news`, `list-sitemap`, `list-search`). Named here, below the site and the importer, so
+that both name them alike: the site tags its pages and drops them (`site/invalidation.py`);
+the importer files the stories it creates under their lists as it stores them.
 """
 
 from collections.abc import Iterable
@@ -40,6 +40,11 @@ def tag_list_key(pk: int) -> str:
 
 def place_list_key(pk: int) -> str:
     return f"list-place-{pk}"
+
+
+def running_story_key(slugline: str) -> str:
+    """The list of a running story's stories, shown on each of their pages."""
+    return f"list-running-{slugline}"
 
 
 def day_list_key(day: date) -> str:
@@ -81,4 +86,6 @@ def filed_lists(article: Article, tag_ids: Iterable[int]) -> set[str]:
     keys.update(tag_list_key(pk) for pk in tag_ids)
     if article.dateline_id is not None:
         keys.add(place_list_key(article.dateline_id))
+    if article.slugline:
+        keys.add(running_story_key(article.slugline))
     return keys

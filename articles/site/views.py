@@ -72,6 +72,8 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
         response.surrogate_keys = keys.shown_keys([self.object, *context["running_story"]]) | {
             keys.tag_key(tag.pk) for tag in context["tags"]
         }
+        if self.object.slugline:
+            response.surrogate_keys.add(keys.running_story_key(self.object.slugline))
         response.labels_end_at = label_ends_at([self.object])
         return set_last_modified(response, self.object.last_changed_at)
 

@@ -132,3 +132,16 @@ def test_a_story_page_lists_the_running_storys_other_stories(client):
     assert f'<a href="{earlier.get_absolute_url()}">Tremor felt inland</a>' in page
     assert "Draft on the quake" not in page
     assert "Elsewhere</a>" not in page
+
+
+def test_a_story_joining_the_running_story_shows_on_the_kept_pages_of_the_others(
+    client, editor, settings
+):
+    settings.CACHE_STORY_SECONDS = 3600
+    story = ArticleFactory(published=True, slugline="coast-quake")
+    assert "More on this story" not in client.get(story.get_absolute_url()).text
+
+    newer = ArticleFactory(headline="Aftershock rattles the coast", slugline="coast-quake")
+    services.publish_article(newer, by=editor)
+
+    assert "Aftershock rattles the coast" in client.get(story.get_absolute_url()).text
