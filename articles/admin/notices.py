@@ -31,6 +31,7 @@ class NoticeAdmin(admin.ModelAdmin):
     list_select_related = ["article", "actor", "recipient"]
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     actions = ["mark_read"]
     ordering = ["-created_at", "-id"]
 
