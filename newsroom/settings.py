@@ -305,6 +305,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 # Seconds before a silent mail server is given up on (the notice's e-mail is then retried).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 5)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# Notices' e-mails are sent on a thread of their own after the commit: a slow mail server never
+# holds up the editor's save.
+NOTICE_MAIL_IN_BACKGROUND = True
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # The text search configuration of the stored search vector (PostgreSQL only).

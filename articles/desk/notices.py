@@ -1,18 +1,20 @@
 """Notices: one function, `notify`, tells people about a story, in the admin and by e-mail.
 
 The notice is the record; the e-mail is a courtesy. It is sent once the change that caused it
-is committed, so a mail server that is down or slow never holds up or undoes a save: the
-notice stays, its e-mail is marked failed with the server's answer, and
-`manage.py send_notice_mail` tries again (as a cron job would).
+is committed, on a thread of its own (NOTICE_MAIL_IN_BACKGROUND, on by default), so a mail
+server that is down or silent never holds up or undoes a save: the notice stays, its e-mail
+is marked failed with the server's answer, and `manage.py send_notice_mail` tries again (as a
+cron job would).
 """
 
 import logging
 import smtplib
+import threading
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from .models import Notice, NoticePreference
@@ -53,8 +55,35 @@ def notify(recipients: Iterable, *, kind: str, article=None, actor=None, message
     )
     mailed = [notice.pk for notice in notices if notice.mail == Notice.Mail.PENDING]
     if mailed:
-        transaction.on_commit(lambda: send_mail_for(mailed), robust=True)
+        transaction.on_commit(lambda: _send_later(mailed), robust=True)
     return notices
+
+
+# The mail threads still running, so that a test (or a shutting-down worker) can wait for them.
+_senders: list[threading.Thread] = []
+
+
+def _send_later(notice_ids: list[int]) -> None:
+    if not getattr(settings, "NOTICE_MAIL_IN_BACKGROUND", True):
+        send_mail_for(notice_ids)
+        return
+    sender = threading.Thread(target=_send_in_thread, args=(notice_ids,), daemon=True)
+    _senders[:] = [thread for thread in _senders if thread.is_alive()]
+    _senders.append(sender)
+    sender.start()
+
+
+def _send_in_thread(notice_ids: list[int]) -> None:
+    try:
+        send_mail_for(notice_ids)
+    finally:
+        connection.close()  # the thread's own database connection
+
+
+def wait_for_mail(timeout: float = 30) -> None:
+    """Wait until the e-mails sent on their own threads are sent or given up on."""
+    for thread in list(_senders):
+        thread.join(timeout)
 
 
 def send_mail_for(notice_ids: list[int]) -> int:

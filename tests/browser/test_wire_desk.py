@@ -62,8 +62,8 @@ def test_a_flash_from_the_reporter_to_the_reader(browser, live_server, smtp_serv
     context.close()
 
     # The editor is told in the admin and by e-mail.
-    assert smtp_server.inbox.subjects == ["[Newsroom] Filed to the desk: Quake hits the coast"]
-    assert smtp_server.inbox.messages[0]["to"] == ["ravi@newsroom.test"]
+    assert smtp_server.received().subjects == ["[Newsroom] Filed to the desk: Quake hits the coast"]
+    assert smtp_server.received().messages[0]["to"] == ["ravi@newsroom.test"]
     context, page = logged_in(browser, live_server, editor)
     page.goto(f"{live_server.url}/admin/")
     expect(page.locator("#notice-count")).to_have_attribute("aria-label", "Notices: 1 unread")

@@ -6,6 +6,7 @@ from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 
+from articles.desk.notices import wait_for_mail
 from tests.site.servers import port
 
 
@@ -38,6 +39,11 @@ class SmtpServer:
     def stop(self) -> None:
         self.controller.stop()
 
+    def received(self) -> Inbox:
+        """The inbox once the mail threads have finished."""
+        wait_for_mail()
+        return self.inbox
+
     def settings(self) -> dict:
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -54,3 +60,17 @@ def closed_port(offset: int = 61) -> int:
     with closing(socket.socket()) as probe:
         assert probe.connect_ex(("127.0.0.1", number)) != 0, f"port {number} is in use"
     return number
+
+
+class SilentServer:
+    """A mail server that accepts connections and never answers (a hung relay)."""
+
+    def __init__(self, offset: int = 62):
+        self.port = port(offset)
+        self.socket = socket.socket()
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", self.port))
+        self.socket.listen(8)
+
+    def stop(self) -> None:
+        self.socket.close()

@@ -5,9 +5,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from articles.desk.handoff import FileToDesk
 from articles.desk.models import Notice, NoticePreference
-from articles.desk.notices import MAX_MAIL_ATTEMPTS, notify, retry_undelivered
-from tests.desk.smtp import closed_port
+from articles.desk.notices import MAX_MAIL_ATTEMPTS, notify, retry_undelivered, wait_for_mail
+from articles.editorial import services
+from tests.desk.smtp import SilentServer, closed_port
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,9 +51,10 @@ def test_the_notice_is_e_mailed_after_the_commit_to_those_who_chose_it(
     with transaction.atomic():
         notify([editor, second_editor], kind=Notice.Kind.FILED, article=story, actor=reporter)
         assert smtp_server.inbox.messages == []  # nothing leaves before the commit
+    smtp_server.received()
 
-    assert len(smtp_server.inbox.messages) == 1
-    mail = smtp_server.inbox.messages[0]
+    assert len(smtp_server.received().messages) == 1
+    mail = smtp_server.received().messages[0]
     assert mail["to"] == ["editor@newsroom.test"]
     assert mail["message"]["subject"] == "[Newsroom] Filed to the desk: Quake hits the coast"
     assert f"/admin/articles/article/{story.pk}/change/" in mail["message"].get_content()
@@ -62,7 +65,7 @@ def test_the_notice_is_e_mailed_after_the_commit_to_those_who_chose_it(
 def test_a_person_without_an_address_gets_the_notice_in_the_admin_only(smtp_server, reporter):
     nobody = wants_email(UserFactory(username="no-address", email=""))
     notify([nobody], kind=Notice.Kind.PUBLISHED, actor=reporter)
-    assert smtp_server.inbox.messages == []
+    assert smtp_server.received().messages == []
     assert Notice.objects.get(recipient=nobody).mail == Notice.Mail.NOT_WANTED
 
 
@@ -75,19 +78,20 @@ def test_a_mail_server_that_is_down_fails_no_save_and_the_mail_is_retried(
 
     with transaction.atomic():
         notify([editor], kind=Notice.Kind.FILED, article=story, actor=reporter)
+    wait_for_mail()
 
     notice = Notice.objects.get(recipient=editor)
     assert notice.mail == Notice.Mail.FAILED
     assert notice.mail_attempts == 1
     assert "Connection" in notice.mail_error or "refused" in notice.mail_error.lower()
-    assert smtp_server.inbox.messages == []
+    assert smtp_server.received().messages == []
 
     settings.EMAIL_PORT = smtp_server.port  # the server is back
     call_command("send_notice_mail")
 
     notice.refresh_from_db()
     assert (notice.mail, notice.mail_attempts, notice.mail_error) == ("sent", 2, "")
-    assert smtp_server.inbox.subjects == ["[Newsroom] Filed to the desk: Flood toll rises"]
+    assert smtp_server.received().subjects == ["[Newsroom] Filed to the desk: Flood toll rises"]
 
 
 def test_retries_stop_after_their_limit_and_leave_the_failure_shown(settings, editor, reporter):
@@ -95,6 +99,7 @@ def test_retries_stop_after_their_limit_and_leave_the_failure_shown(settings, ed
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     notify([editor], kind=Notice.Kind.TAKEN, actor=reporter)
+    wait_for_mail()
     for _ in range(MAX_MAIL_ATTEMPTS + 2):
         retry_undelivered()
 
@@ -106,6 +111,25 @@ def test_a_header_with_a_line_break_cannot_be_injected(smtp_server, editor, repo
     wants_email(editor)
     story = ArticleFactory(headline="Line one\nBcc: everyone@example.org")
     notify([editor], kind=Notice.Kind.FILED, article=story, actor=reporter)
-    message = smtp_server.inbox.messages[0]
+    message = smtp_server.received().messages[0]
     assert message["to"] == ["editor@newsroom.test"]
     assert message["message"]["bcc"] is None
+
+
+def test_a_mail_server_that_never_answers_does_not_hold_up_the_save(settings, editor, reporter):
+    wants_email(editor)
+    silent = SilentServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", silent.port, 60
+    story = ArticleFactory(headline="Cyclone nears the coast")
+    services.save_article(story, by=reporter)
+
+    FileToDesk(story, by=reporter).execute()
+
+    # The filing is saved and the desk told while the mail still waits for the server.
+    story.refresh_from_db()
+    assert story.status == "filed"
+    assert Notice.objects.get(recipient=editor).mail == Notice.Mail.PENDING
+    silent.stop()  # the server goes away: the mail fails, to be retried
+    wait_for_mail()
+    assert Notice.objects.get(recipient=editor).mail == Notice.Mail.FAILED

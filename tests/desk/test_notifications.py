@@ -43,7 +43,7 @@ def test_each_step_of_the_desk_is_mailed_to_who_chose_it(
     assert kinds(reporter) == ["corrected", "published", "sent_back", "taken"]
     assert kinds(editor) == ["corrected", "filed", "filed"]
     assert kinds(second_editor) == ["filed", "filed"]
-    subjects = sorted(smtp_server.inbox.subjects)
+    subjects = sorted(smtp_server.received().subjects)
     assert subjects == sorted(
         [
             "[Newsroom] Taken by an editor: Port strike",
@@ -57,7 +57,7 @@ def test_each_step_of_the_desk_is_mailed_to_who_chose_it(
     )
     sent_back = next(
         m
-        for m in smtp_server.inbox.messages
+        for m in smtp_server.received().messages
         if m["message"]["subject"].startswith("[Newsroom] Sent back")
     )
     assert sent_back["to"] == ["reporter@newsroom.test"]
