@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -140,22 +140,28 @@ def record_change(keys: set[str]) -> None:
     """
     now = timezone.now()
     with transaction.atomic(savepoint=False):
-        clock = PageClock.objects.select_for_update().filter(pk=1).first()
-        if clock is None:
-            # The first change: writers racing to it create the one row once, then queue on it.
-            PageClock.objects.bulk_create([PageClock(pk=1)], ignore_conflicts=True)
-            clock = PageClock.objects.select_for_update().get(pk=1)
-        clock.seq += 1
-        clock.save(update_fields=["seq"])
+        seq = _next_seq()
         PageChange.objects.create(
-            seq=clock.seq,
+            seq=seq,
             keys=" ".join(sorted(keys)),
             at=now,
             next_publication_at=next_publication(now),
         )
-        if clock.seq % PRUNE_EVERY == 0:
+        if seq % PRUNE_EVERY == 0:
             PageChange.objects.filter(at__lt=now - CHANGES_KEPT).delete()
     purge_after_commit(keys)
+
+
+def _next_seq() -> int:
+    """Raise the clock by one and return it: one statement, which creates the clock's row the
+    first time and otherwise holds its lock until the writer commits."""
+    table = connection.ops.quote_name(PageClock._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, seq) VALUES (1, 1)"
+            f" ON CONFLICT (id) DO UPDATE SET seq = {table}.seq + 1 RETURNING seq"
+        )
+        return cursor.fetchone()[0]
 
 
 def next_publication(now) -> datetime | None:
