@@ -13,8 +13,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from ..desk.queue import desk_queue
+from ..formatting import reader_time
 from ..models import Article
-from ..site.formatting import reader_time
 from . import autosave, presence
 from .params import whole_number
 

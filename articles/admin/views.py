@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from ..desk.markup import render_body
+from .. import content
 from ..diffs import field_diffs
+from ..editorial import derived
 from ..models import Article
 from ..site.pages import story_page_context
-from .forms import ArticleAdminForm
 from .params import whole_number
 
 
@@ -37,6 +37,7 @@ class ArticleViewsMixin:
             if not self.has_change_permission(request, article):
                 raise PermissionDenied
             problems = apply_unsaved_edit(article, request.POST)
+            derived.fill(article)
         context = {
             **story_page_context(article, request),
             "preview": {"unsaved": request.method == "POST", "problems": problems},
@@ -72,7 +73,7 @@ class ArticleViewsMixin:
         return TemplateResponse(request, "admin/articles/article/versions.html", context)
 
 
-PreviewForm = modelform_factory(Article, fields=ArticleAdminForm.Meta.fields)
+PreviewForm = modelform_factory(Article, fields=list(content.NAMES))
 
 
 def apply_unsaved_edit(article: Article, data) -> list[str]:
@@ -81,10 +82,7 @@ def apply_unsaved_edit(article: Article, data) -> list[str]:
     A field the editor left invalid keeps its stored value, and the banner says so.
     """
     form = PreviewForm(data, instance=article)
-    valid = form.is_valid()
-    # The unsaved text's markup, rendered as its save would render it.
-    article.body_html = render_body(article.body)
-    if valid or "tags" in form.cleaned_data:
+    if form.is_valid() or "tags" in form.cleaned_data:
         # What `article.tags.all()` answers from now on: the form's tags, not the stored ones.
         article._prefetched_objects_cache = {"tags": form.cleaned_data["tags"]}
     return [f"{form.fields[name].label}: {' '.join(text)}" for name, text in form.errors.items()]

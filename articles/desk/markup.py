@@ -77,3 +77,9 @@ def _tidy_spacing(children: list[Token]) -> None:
         texts[0].content = texts[0].content.lstrip()
     if texts and children[-1] is texts[-1]:
         texts[-1].content = texts[-1].content.rstrip()
+
+
+def story_body_html(article) -> str:
+    """The body's HTML for a story: its markup, or, for a story imported from the archive
+    (plain text whatever characters it holds), its plain paragraphs exactly as before."""
+    return plain_html(article.body) if article.legacy_id else render_body(article.body)

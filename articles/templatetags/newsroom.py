@@ -4,8 +4,9 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import formatting as public
 from articles.desk.labels import labels
-from articles.site import formatting as public
+from articles.desk.markup import story_body_html
 
 register = template.Library()
 
@@ -32,11 +33,12 @@ def wire_dateline(dateline) -> str:
 
 @register.simple_tag
 def story_body(article, dateline_lead: str = "") -> SafeString:
-    """The body rendered when the story was written, with the dateline leading its first
-    paragraph (in a paragraph of its own when the body opens with a subhead or a list)."""
-    html = article.body_html
+    """The body's HTML (`articles.desk.markup`), with the dateline leading its first paragraph
+    (in a paragraph of its own when the body opens with a subhead or a list). Made when the
+    story is written (`editorial/derived.py`), never for a page view."""
+    html = story_body_html(article)
     if not dateline_lead:
-        return mark_safe(html)  # sanitised when it was rendered (articles.desk.markup)
+        return mark_safe(html)  # sanitised by nh3, or escaped (articles.desk.markup)
     lead = format_html('<span class="dateline">{} —</span>', dateline_lead)
     if html.startswith("<p>"):
         return mark_safe(f"<p>{lead} {html[3:]}")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.desk.handoff import FileToDesk, TakeStory
 from articles.desk.models import Notice
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, StatusChange
 from tests.admin.helpers import CHANGELIST, change_url, form_data
 from tests.factories import ArticleFactory
@@ -35,7 +35,7 @@ def step(client, story, operation, reason="", version=None):
 @pytest.fixture
 def draft(reporter):
     story = ArticleFactory(headline="Quake hits the coast", urgency=1, slugline="coast-quake")
-    services.save_article(story, by=reporter)
+    actions.save_article(story, by=reporter)
     return story
 
 

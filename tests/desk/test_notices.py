@@ -8,7 +8,7 @@ from django.db import transaction
 from articles.desk.handoff import FileToDesk
 from articles.desk.models import Notice, NoticePreference
 from articles.desk.notices import MAX_MAIL_ATTEMPTS, notify, retry_undelivered, wait_for_mail
-from articles.editorial import services
+from articles.editorial import actions
 from tests.desk.smtp import SilentServer, closed_port
 from tests.factories import ArticleFactory, UserFactory
 
@@ -122,7 +122,7 @@ def test_a_mail_server_that_never_answers_does_not_hold_up_the_save(settings, ed
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", silent.port, 60
     story = ArticleFactory(headline="Cyclone nears the coast")
-    services.save_article(story, by=reporter)
+    actions.save_article(story, by=reporter)
 
     FileToDesk(story, by=reporter).execute()
 

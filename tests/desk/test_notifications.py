@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.admin.presence import heartbeat
 from articles.desk.handoff import FileToDesk, SendBack, TakeStory
 from articles.desk.models import Notice, NoticePreference
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Revision
 from tests.factories import ArticleFactory
 
@@ -28,15 +28,15 @@ def test_each_step_of_the_desk_is_mailed_to_who_chose_it(
     for person in (reporter, editor):
         NoticePreference.objects.create(user=person, by_email=True)
     story = ArticleFactory(headline="Port strike", urgency=2)
-    services.save_article(story, by=reporter)
+    actions.save_article(story, by=reporter)
 
     FileToDesk(story, by=reporter, reason="Union statement attached").execute()
     TakeStory(story, by=editor).execute()
     SendBack(story, by=editor, reason="Needs the port's side").execute()
     FileToDesk(story, by=reporter).execute()
-    services.publish_article(story, by=editor)
+    actions.publish_article(story, by=editor)
     story.refresh_from_db()
-    services.save_article(
+    actions.save_article(
         story, by=second_editor, kind=Revision.Kind.CORRECTION, note="Corrects the number of ships."
     )
 
@@ -72,7 +72,7 @@ def test_another_editors_save_tells_those_who_have_the_story_open(editor, second
     heartbeat(story, second_editor, story.version)
 
     story.headline = "A sharper headline"
-    services.save_article(story, by=second_editor, kind=Revision.Kind.SILENT_FIX)
+    actions.save_article(story, by=second_editor, kind=Revision.Kind.SILENT_FIX)
 
     assert kinds(editor) == ["saved"]
     assert kinds(second_editor) == []
@@ -83,7 +83,7 @@ def test_the_header_counts_unread_notices_and_the_list_marks_them_read(
     editor_client, editor, reporter
 ):
     story = ArticleFactory(headline="Flood toll rises")
-    services.save_article(story, by=reporter)
+    actions.save_article(story, by=reporter)
     FileToDesk(story, by=reporter, reason="Figures from the state").execute()
     other = ArticleFactory(headline="Someone else's notice")
     Notice.objects.create(recipient=reporter, kind="taken", article=other)

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.editorial import services
-from articles.editorial.versions import article_snapshot
+from articles.content import of_story
+from articles.editorial import actions
 from articles.models import Article, validate_slugline
 from tests.admin.helpers import CHANGELIST, change_url, form_data
 from tests.factories import ArticleFactory
@@ -99,17 +99,17 @@ def test_another_editors_urgency_change_is_merged_into_a_stale_save(
     editor_client, editor, second_editor
 ):
     story = ArticleFactory()
-    services.save_article(story, by=editor)
+    actions.save_article(story, by=editor)
     started = Article.objects.get(pk=story.pk)
     story.urgency = 2
-    services.save_article(story, by=second_editor)
+    actions.save_article(story, by=second_editor)
 
     response = editor_client.post(
         change_url(started), form_data(started, headline="Port strike: talks resume")
     )
 
     assert response.status_code == 302
-    merged = article_snapshot(story)
+    merged = of_story(story)
     assert (merged["headline"], merged["urgency"]) == ("Port strike: talks resume", 2)
 
 
@@ -134,7 +134,7 @@ def test_the_change_list_filters_and_sorts_by_urgency_and_slugline(editor_client
 def test_a_flash_leads_the_dashboard_and_the_lists_narrow(editor_client, editor):
     ArticleFactory(headline="Routine draft")
     flash = ArticleFactory(headline="Quake hits the coast", urgency=1, slugline="coast-quake")
-    services.save_article(flash, by=editor)
+    actions.save_article(flash, by=editor)
     ArticleFactory(
         headline="Old flash",
         urgency=1,
