@@ -12,7 +12,7 @@ name: text as text, the dateline by id, tags as a sorted list of names, as kept 
 
 from dataclasses import dataclass
 
-from .models import Article, Revision
+from .models import URGENCY_ROUTINE, Article, Revision
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,8 @@ class VersionedField:
     """One field of a story's versioned content, and how each place that keeps it spells it.
 
     `kind` is "text" (typed by the editor: autosaved, merged as text, diffed word by word),
-    "place" (the dateline, kept by id) or "tags" (kept as names).
+    "number" (the urgency: chosen, not written, in a conflict), "place" (the dateline, kept by
+    id) or "tags" (kept as names).
     """
 
     name: str
@@ -60,6 +61,8 @@ class VersionedField:
             return value.pk if value else None
         if self.kind == "tags":
             return sorted(tag.name for tag in value or [])
+        if self.kind == "number":
+            return value
         return value or ""
 
 
@@ -69,6 +72,8 @@ FIELDS = (
     VersionedField("deck", "Deck"),
     VersionedField("byline", "Byline"),
     VersionedField("body", "Body", by_paragraph=True),
+    VersionedField("urgency", "Urgency", kind="number"),
+    VersionedField("slugline", "Slugline"),
     VersionedField("dateline", "Dateline", kind="place"),
     VersionedField("tags", "Tags", kind="tags"),
 )
@@ -120,4 +125,6 @@ def from_columns(row: dict, tags=()) -> dict:
     a column it leaves out is empty."""
     values = {field.name: row.get(field.column) for field in FIELDS if field.kind != "tags"}
     values.update({name: values[name] or "" for name in TEXT_NAMES})
+    if values["urgency"] is None:
+        values["urgency"] = URGENCY_ROUTINE
     return {**values, "tags": sorted(tags)}

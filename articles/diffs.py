@@ -208,10 +208,11 @@ TEXT_FIELDS = [(field.readable_name, field.label) for field in FIELDS]
 def field_diffs(before, after) -> list[dict]:
     """Every versioned field of two versions (revisions or dicts), with their diffs."""
 
-    def get(source, name):
+    def get(source, name) -> str:
         if source is None:
             return ""
-        return source[name] if isinstance(source, dict) else getattr(source, name)
+        value = source[name] if isinstance(source, dict) else getattr(source, name)
+        return str(value)  # the urgency is a number
 
     return [
         {

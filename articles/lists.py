@@ -24,6 +24,7 @@ from .surrogate_keys import (
     month_of,
     place_key,
     place_list_key,
+    running_story_key,
     tag_key,
     tag_list_key,
 )
@@ -102,4 +103,6 @@ def filed_under(article: Article, tag_ids) -> set[str]:
     keys.update(tag_list_key(pk) for pk in tag_ids)
     if article.dateline_id is not None:
         keys.add(place_list_key(article.dateline_id))
+    if article.slugline:
+        keys.add(running_story_key(article.slugline))
     return keys

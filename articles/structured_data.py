@@ -43,6 +43,8 @@ def story_json_ld(article: Article, history: list[dict]) -> dict:
         ),
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": "/"},
         "keywords": [],
+        # The text, not its markup: what the story says, paragraph by paragraph.
+        "articleBody": "\n\n".join(article.paragraphs),
         "isAccessibleForFree": True,
     }
     if article.dateline is not None:

@@ -3,10 +3,10 @@
 A page is tagged with a key for each thing it shows: `story-<id>` for each story on it (its
 own page, its ninjs document, the lists that show its summary), `tag-<id>` and `place-<id>`
 for the names it prints, and one key per list (`list-latest`, `list-tag-<id>`,
-`list-place-<id>`, `list-day-<date>`, `list-month-<month>`, `list-news`, `list-sitemap`,
-`list-search`). Named here, below the site and the importer, so that both name them alike:
-the site tags its pages and the write path drops them (`editorial/finishing.py`); the lists and
-what each story is filed under are defined in `lists.py`.
+`list-place-<id>`, `list-running-<slugline>`, `list-day-<date>`, `list-month-<month>`,
+`list-news`, `list-sitemap`, `list-search`). Named here, below the site and the importer, so
+that both name them alike: the site tags its pages and the write path drops them
+(`editorial/finishing.py`); the lists and what each story is filed under are in `lists.py`.
 """
 
 from collections.abc import Iterable
@@ -40,6 +40,11 @@ def tag_list_key(pk: int) -> str:
 
 def place_list_key(pk: int) -> str:
     return f"list-place-{pk}"
+
+
+def running_story_key(slugline: str) -> str:
+    """The list of a running story's stories, shown on each of their pages."""
+    return f"list-running-{slugline}"
 
 
 def day_list_key(day: date) -> str:

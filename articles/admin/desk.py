@@ -6,10 +6,13 @@ site" that works for a draft, and Django's History page pointing at the story's 
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from ..desk.queue import desk_queue
 from ..formatting import reader_time
 from ..models import Article
 from . import autosave, presence
@@ -21,6 +24,7 @@ class DeskMixin:
         wrap = self.admin_site.admin_view
         autosave_view = self.story_endpoint(self.autosave_view, self.may_autosave)
         return [
+            path("desk/", wrap(self.desk_queue_view), name="articles_article_desk"),
             path(
                 "<path:object_id>/presence/",
                 # Reporters see who else is on a story they may only read.
@@ -55,6 +59,21 @@ class DeskMixin:
             return handler(request, article)
 
         return view
+
+    def desk_queue_view(self, request):
+        """The stories filed to the desk, for everyone in the newsroom to see; editors take
+        them or send them back from here."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Desk queue",
+            "stories": desk_queue(),
+            "may_take": request.user.has_perm("articles.publish_article"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/desk_queue.html", context)
 
     def may_autosave(self, request, article):
         if article is None:

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .. import content
 from ..diffs import field_diffs
@@ -27,6 +28,15 @@ SAVE_KIND_CHOICES = [
 
 # The submit buttons' names, and what each asks for. Anything else (Enter, "Save") saves.
 PUBLISH, SCHEDULE, REVIEW = "_publish", "_schedule", "_review"
+
+# Beside the body field: the little markup the body takes (articles.desk.markup).
+BODY_SYNTAX = mark_safe(
+    '<span class="body-syntax">Separate paragraphs with a blank line. '
+    "<code>[words](https://example.org)</code> links (http, https, mailto); "
+    "<code>*words*</code> <em>emphasis</em>; <code>**words**</code> <strong>strong</strong>; "
+    "<code>## Subhead</code> on a line of its own; lines starting <code>- </code> or "
+    "<code>1. </code> make a list; <code>&gt; </code> quotes. Nothing else is markup.</span>"
+)
 
 # Prefix of the merge screen's inputs: resolve_<conflict id> and resolve_<conflict id>_text.
 RESOLVE = "resolve_"
@@ -78,6 +88,11 @@ class ArticleAdminForm(forms.ModelForm):
         for name in list(self.fields):
             if self._meta.fields and name not in self._meta.fields:
                 del self.fields[name]
+        if "body" in self.fields:
+            self.fields["body"].help_text = BODY_SYNTAX
+        if "urgency" in self.fields:
+            # A form that does not send it (an older page, a script) keeps the story's.
+            self.fields["urgency"].required = False
         self.action = None
         self.conflict = None
         self.review = None
@@ -94,6 +109,9 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["restore_from"] = restored.number
         if self.is_bound:
             self.data = self.data.copy()
+
+    def clean_urgency(self):
+        return self.cleaned_data.get("urgency") or self.instance.urgency
 
     @property
     def pressed(self) -> str:
@@ -261,14 +279,16 @@ def shown(name: str, value) -> str:
 
 
 class ReasonForm(forms.Form):
-    """The one input of unpublish, withdraw and republish: why (for readers or the desk)."""
+    """The one input of unpublish, withdraw, republish and the hand-off: why (for readers,
+    the desk or the reporter)."""
 
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         validators=[refuse_control_characters],
     )
 
-    def __init__(self, *args, label: str, help_text: str, **kwargs):
+    def __init__(self, *args, label: str, help_text: str, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
         self.fields["reason"].label = label
         self.fields["reason"].help_text = help_text

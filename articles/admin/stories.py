@@ -25,14 +25,19 @@ from .changelist import (
     CountryFilter,
     EstimatedCountPaginator,
     FirstPublishedFilter,
+    SluglineFilter,
     StatusFilter,
     StoryChangeList,
+    UrgencyFilter,
 )
 from .desk import DeskMixin
 from .forms import PUBLISH, REVIEW, SCHEDULE, ArticleAdminForm
 from .params import whole_number
 from .views import ArticleViewsMixin
-from .workflow import WORKFLOW, WorkflowActionsMixin
+from .workflow import STORY_OPERATIONS, WORKFLOW, WorkflowActionsMixin
+
+# The desk's signals, side by side in the form.
+WIRE = ("urgency", "slugline")
 
 PROVENANCE_FIELDS = ["legacy_id", "source_file", "retrieved_at", "created_at", "modified_at"]
 
@@ -72,6 +77,8 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
     list_display = [
         "headline",
         "status_label",
+        "urgency",
+        "slugline",
         "dateline",
         "first_published",
         "last_updated",
@@ -79,6 +86,8 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
     ]
     list_filter = [
         StatusFilter,
+        UrgencyFilter,
+        SluglineFilter,
         "tags",
         CountryFilter,
         ("published_at", FirstPublishedFilter),
@@ -155,6 +164,13 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             state = f"Published {newsroom_time(article.published_at)}"
             if article.was_updated:
                 state += f", updated {newsroom_time(article.updated_at)}"
+        elif article.status == Article.Status.FILED:
+            handler = article.handled_by
+            state = "Filed to the desk, " + (
+                f"handled by {handler.get_full_name() or handler.get_username()}"
+                if handler
+                else "waiting for an editor"
+            )
         else:
             state = "Draft"
         return f"{state} (version {article.version})"
@@ -170,8 +186,9 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             if any(name == SCHEDULE for name, _, _ in self.editorial_buttons(request, obj)):
                 publishing.append("publish_at")
         return [
-            ("Story", {"fields": [field.name for field in FIELDS if field.is_text]}),
-            ("Placement", {"fields": [field.name for field in FIELDS if not field.is_text]}),
+            ("Story", {"fields": [f.name for f in FIELDS if f.is_text and f.name not in WIRE]}),
+            ("Wire", {"fields": [WIRE]}),
+            ("Placement", {"fields": [f.name for f in FIELDS if f.kind in ("place", "tags")]}),
             ("Publishing", {"fields": publishing}),
             (
                 "Provenance",
@@ -288,7 +305,7 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             context["versions_url"] = reverse(f"admin:{route}_versions", args=[obj.pk])
             context["workflow_links"] = [
                 (WORKFLOW[operation].button, reverse(f"admin:{route}_{operation}", args=[obj.pk]))
-                for operation in ("unpublish", "withdraw", "republish")
+                for operation in STORY_OPERATIONS
                 if WORKFLOW[operation].action(obj, by=request.user).is_allowed(obj)
             ]
             if self.has_delete_permission(request, obj):

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from ..desk import handoff, labels
 from ..editorial import actions
 from ..editorial.errors import StaleArticleError, WorkflowError
 from ..models import Article
@@ -31,6 +32,9 @@ class Workflow:
     consequence: str
     reason_label: str = ""
     reason_help: str = ""
+    reason_required: bool = True
+    # The button on one story's page, where "<button> this story" does not read.
+    button_one: str = ""
 
     # The one-story pages (unpublish, withdraw, republish) word the same texts for one story.
 
@@ -41,7 +45,9 @@ class Workflow:
         return _for_one(self.consequence) if single else self.consequence
 
     def button_for(self, single: bool) -> str:
-        return f"{self.button} this story" if single else self.button
+        if not single:
+            return self.button
+        return self.button_one or f"{self.button} this story"
 
 
 def _for_one(text: str) -> str:
@@ -49,6 +55,64 @@ def _for_one(text: str) -> str:
 
 
 WORKFLOW = {
+    "file": Workflow(
+        handoff.FileToDesk,
+        "File these stories to the desk?",
+        "File to the desk",
+        "filed to the desk",
+        "The desk's editors are told; the story waits in their queue. You cannot edit it "
+        "while it is filed: withdraw the filing to keep working.",
+        "Note for the desk",
+        "Kept in the story's status history; the editors see it with their notice.",
+        reason_required=False,
+        button_one="File this story to the desk",
+    ),
+    "unfile": Workflow(
+        handoff.WithdrawFiling,
+        "Withdraw the filing of these stories?",
+        "Withdraw the filing",
+        "taken back from the desk",
+        "The story leaves the desk queue and is a draft again, for you to keep working on.",
+        "Note for the desk",
+        "Optional: why it is taken back.",
+        reason_required=False,
+        button_one="Withdraw this filing",
+    ),
+    "take": Workflow(
+        handoff.TakeStory,
+        "Take these stories from the desk?",
+        "Take",
+        "taken",
+        "Everyone sees that you handle them; the reporter who filed is told.",
+        button_one="Take this story",
+    ),
+    "send_back": Workflow(
+        handoff.SendBack,
+        "Send these stories back?",
+        "Send back",
+        "sent back",
+        "They go back to draft; the reporter is told, with your note.",
+        "Note for the reporter",
+        "What the story needs before it is filed again.",
+        button_one="Send this story back",
+    ),
+    "developing": Workflow(
+        labels.MarkDeveloping,
+        "Label these stories “Developing”?",
+        "Mark as developing",
+        "labelled developing",
+        "Readers see “Developing” on them until they have been quiet for a while (each "
+        "update starts the quiet time again) or until you clear it.",
+        button_one="Mark this story as developing",
+    ),
+    "settled": Workflow(
+        labels.ClearDeveloping,
+        "Clear “Developing” from these stories?",
+        "Clear “Developing”",
+        "no longer labelled developing",
+        "Readers no longer see “Developing” on them.",
+        button_one="Clear “Developing” from this story",
+    ),
     "publish": Workflow(
         actions.PublishArticle,
         "Publish these stories now?",
@@ -95,6 +159,20 @@ WORKFLOW = {
 }
 
 
+# The state changes a story's own page links to, each on a page of its own.
+STORY_OPERATIONS = (
+    "file",
+    "unfile",
+    "take",
+    "send_back",
+    "developing",
+    "settled",
+    "unpublish",
+    "withdraw",
+    "republish",
+)
+
+
 def _allowed(request, operation: str) -> bool:
     names = WORKFLOW[operation].action.permissions
     return request.user.has_perms([f"articles.{name}" for name in names])
@@ -139,6 +217,7 @@ class WorkflowActionsMixin:
                 request.POST if confirmed else None,
                 label=workflow.reason_label,
                 help_text=workflow.reason_help,
+                required=workflow.reason_required,
             )
         if confirmed and (form is None or form.is_valid()):
             self._apply_workflow(request, articles, operation, form)
@@ -224,5 +303,5 @@ class WorkflowActionsMixin:
                 {"operation": operation},
                 name=f"{info[0]}_{info[1]}_{operation}",
             )
-            for operation in ("unpublish", "withdraw", "republish")
+            for operation in STORY_OPERATIONS
         ]

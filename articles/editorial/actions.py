@@ -29,6 +29,7 @@ from . import merge
 from .errors import MergeConflict, StaleArticleError, WorkflowError
 from .finishing import changing
 from .permissions import can_edit, require
+from .signals import action_done
 from .versions import base_revision, keep_revision, set_tags, write_version
 
 # Raised by the actions, and used by their callers.
@@ -65,7 +66,9 @@ def stored_state(article: Article) -> Article:
     """The story's workflow state as stored: the rules never trust an instance's own copy."""
     if article.pk is None:
         return article
-    return Article.objects.only("status", "published_at", "version", "legacy_id").get(pk=article.pk)
+    return Article.objects.only(
+        "status", "published_at", "version", "legacy_id", "handled_by", "developing_until"
+    ).get(pk=article.pk)
 
 
 class ArticleAction:
@@ -119,6 +122,7 @@ class ArticleAction:
         with changing() as change:
             result = self.write()
             self.finish(change)
+            action_done.send(sender=type(self), action=self)
             return result
 
     def finish(self, change) -> None:

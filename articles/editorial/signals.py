@@ -9,3 +9,7 @@ importer's) joined. Pages need not listen: the change record reaches them.
 from django.dispatch import Signal
 
 articles_changed = Signal()
+
+# Sent with `action`: an editorial action (`actions.py`) that has just written, inside its
+# transaction. The desk tells the people on the story (`articles.desk.announce`).
+action_done = Signal()

@@ -9,7 +9,6 @@ silent fix moves neither.
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.urls import reverse
-from django.utils.html import escape
 
 from .. import formatting
 from .. import surrogate_keys as keys
@@ -18,10 +17,6 @@ from .caching import list_page, story_page
 from .pagination import keyset_page
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
-
-
-def body_html(article: Article) -> str:
-    return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in article.paragraphs)
 
 
 def ninjs(article: Article, request=None) -> dict:
@@ -37,13 +32,14 @@ def ninjs(article: Article, request=None) -> dict:
         "firstCreated": formatting.iso_instant(article.published_at),
         "versionCreated": formatting.iso_instant(article.last_changed_at),
         "pubStatus": "usable",
+        "urgency": article.urgency,
         "language": "en",
         "headlines": [{"role": "main", "value": article.headline}],
         "bodies": [
             {
                 "role": "main",
                 "contentType": "text/html",
-                "value": body_html(article),
+                "value": article.body_html,
                 "wordCount": len(article.body.split()),
             }
         ],
@@ -64,6 +60,8 @@ def ninjs(article: Article, request=None) -> dict:
         item["descriptions"] = [{"role": "summary", "value": article.deck}]
     if article.byline:
         item["by"] = article.byline
+    if article.slugline:
+        item["slugline"] = article.slugline
     if article.dateline is not None:
         item["located"] = formatting.wire_dateline(article.dateline)
     return item

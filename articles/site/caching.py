@@ -234,6 +234,13 @@ def _tag(response) -> frozenset[str]:
     return keys
 
 
+def _label_end(response, now: float, moment: datetime) -> float:
+    """When a label the page shows ends ("Breaking", "Developing": `response.labels_end_at`),
+    as a time like `now`; the page is kept no longer. Infinity when it shows none."""
+    end = getattr(response, "labels_end_at", None)
+    return math.inf if end is None else now + (end - moment).total_seconds()
+
+
 def _cache_control(response, shared_seconds: float, private: bool) -> None:
     browser = settings.CACHE_BROWSER_SECONDS
     if private:
@@ -268,7 +275,7 @@ def _public_page(seconds_setting: str, query: tuple[str, ...], until_embargo: bo
                     response = _render(view, request, args, kwargs)
                     if not _keepable(response):
                         return response
-                    expires_at = now + seconds
+                    expires_at = min(now + seconds, _label_end(response, now, moment))
                     if until_embargo:
                         embargo = process_pages.first_embargo(moment)
                         if embargo is not None:
@@ -290,7 +297,7 @@ def _public_page(seconds_setting: str, query: tuple[str, ...], until_embargo: bo
                 if not _keepable(response):
                     return response
                 _tag(response)
-                remaining = seconds
+                remaining = min(seconds, _label_end(response, now, moment) - now)
                 if until_embargo and settings.PAGE_PURGER:
                     embargo = next_publication(moment)
                     if embargo is not None:

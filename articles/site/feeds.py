@@ -20,6 +20,8 @@ from .caching import list_page
 from .pages import datelines_for_place
 
 FEED_LENGTH = 30
+CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
+
 # Words of a story's first paragraph that stand in for a deck it does not have.
 SUMMARY_WORDS = 40
 
@@ -47,11 +49,24 @@ class WellFormed:
 
 
 class RssFeed(WellFormed, Rss201rev2Feed):
-    pass
+    """RSS 2.0 with the story's rendered body as `content:encoded` (the RSS content module)."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": CONTENT_NAMESPACE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("body_html"):
+            handler.addQuickElement("content:encoded", item["body_html"])
 
 
 class AtomFeed(WellFormed, Atom1Feed):
-    pass
+    """Atom with the story's rendered body as its `content`."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("body_html"):
+            handler.addQuickElement("content", item["body_html"], {"type": "html"})
 
 
 def feed_view(feed_class):
@@ -142,8 +157,17 @@ class LatestStoriesFeed(Feed):
     def item_updateddate(self, item):
         return item.last_changed_at
 
+    def item_extra_kwargs(self, item):
+        # The body as rendered when it was written: the feeds carry its links and formatting.
+        return {"body_html": item.body_html}
+
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        """The tags, then the desk's signals: the running story's slugline and the urgency
+        (as ninjs and the wires name it), for readers' feed filters."""
+        categories = [tag.name for tag in item.tags.all()]
+        if item.slugline:
+            categories.append(f"slugline:{item.slugline}")
+        return [*categories, f"urgency:{item.urgency}"]
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

@@ -16,9 +16,13 @@ from ..models import Article, Dateline
 from ..structured_data import json_ld_script
 from .history import change_history
 
+# The running story's other stories shown on a story page (those with its slugline).
+RUNNING_STORY_LENGTH = 5
+
 
 def story_page_context(article: Article, request=None) -> dict:
-    """Everything `articles/article_detail.html` needs beside `article` (one query: its tags).
+    """Everything `articles/article_detail.html` needs beside `article` (one query: its tags;
+    another for the running story's other stories when it has a slugline).
 
     The story's body, history and structured data were made when it was saved; this only
     reads them back and adds what depends on the request and on its tags. The public story
@@ -26,10 +30,20 @@ def story_page_context(article: Article, request=None) -> dict:
     will see the story.
     """
     tags = list(article.tags.all())
+    running_story = []
+    if article.slug and article.slugline and article.pk is not None:
+        running_story = list(
+            Article.objects.published()
+            .filter(slugline=article.slugline)
+            .exclude(pk=article.pk)
+            .only("pk", "slug", "headline", "published_at", "updated_at")
+            .latest_first()[:RUNNING_STORY_LENGTH]
+        )
     return {
         "article": article,
         "tags": tags,
         "history": change_history(article),
+        "running_story": running_story,
         "dateline_lead": formatting.wire_dateline(article.dateline),
         "place_urls": place_urls(article.dateline),
         "canonical_url": formatting.absolute_url(article.get_absolute_url(), request),

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 
 from .. import formatting, lists
 from .. import surrogate_keys as keys
+from ..desk.labels import label_ends_at
 from ..models import Article, Tag, TagRedirect
 from .caching import list_page, story_page
 from .filters import ArticleFilter
@@ -68,9 +69,12 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
         context = story_page_context(self.object, request)
         response = self.render_to_response(context)
-        response.surrogate_keys = keys.shown_keys([self.object]) | {
+        response.surrogate_keys = keys.shown_keys([self.object, *context["running_story"]]) | {
             keys.tag_key(tag.pk) for tag in context["tags"]
         }
+        if self.object.slugline:
+            response.surrogate_keys.add(keys.running_story_key(self.object.slugline))
+        response.labels_end_at = label_ends_at([self.object])
         return set_last_modified(response, self.object.last_changed_at)
 
 
@@ -87,7 +91,11 @@ class ArticleList(PublishedArticleMixin, ListView):
     def get_queryset(self):
         # Each story's summary was stored when it was saved: its dateline, tags and text
         # are not fetched.
-        return super().get_queryset().only("published_at", "dateline_id", "summary_html")
+        return (
+            super()
+            .get_queryset()
+            .only("published_at", "dateline_id", "summary_html", "urgency", "developing_until")
+        )
 
     def narrow(self, queryset):
         return self.list.narrow(queryset)
@@ -106,6 +114,7 @@ class ArticleList(PublishedArticleMixin, ListView):
         # No Last-Modified on a list: a withdrawal or a silent fix changes it without moving
         # any story's time, so only the ETag (a digest of the page) can tell it is unchanged.
         response.surrogate_keys = self.list.keys | keys.shown_keys(self.object_list)
+        response.labels_end_at = label_ends_at(self.object_list)
         return response
 
     def get_context_data(self, **kwargs):

@@ -41,7 +41,9 @@ def test_the_dashboard_lists_the_desks_work(editor_client, editor, reporter):
     response = editor_client.get("/admin/")
 
     assert lists(response) == {
+        "Flash and urgent": [],
         "My drafts": ["My draft"],
+        "Filed to the desk": [],
         "Drafts waiting for an editor": ["A reporter's draft"],
         "Scheduled": ["Sooner", "Later"],
         "Recently published": ["Out an hour ago", "Updated story"],
@@ -89,5 +91,6 @@ def test_the_dashboard_costs_the_same_queries_for_few_or_many_stories(
             published_at=now - timedelta(days=1),
             updated_at=now - timedelta(minutes=n),
         )
-    # session, user, permissions (2), Django's recent actions, and one query per list (5)
-    assert queries() == empty == 10
+    # session, user, permissions (2), unread notices, Django's recent actions, and one query
+    # per list (7)
+    assert queries() == empty == 13
