@@ -99,6 +99,14 @@ def sniff_format(data: bytes) -> Format:
     return Format.NEWSML_G2
 
 
+def format_for_name(name: str) -> Format:
+    """The format a file's name suggests, for a file that could not be read at all."""
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return {"json": Format.NINJS, "rss": Format.RSS, "atom": Format.ATOM}.get(
+        suffix, Format.NEWSML_G2
+    )
+
+
 def read_wire_file(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Reading]:
     """The readings of one agency file, in the file's order; raises RejectedFile."""
     from . import feeds, newsml, ninjs  # the parsers import this module's types
@@ -106,7 +114,7 @@ def read_wire_file(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> l
     format = sniff_format(data)
     if len(data) > limits.max_bytes:
         raise RejectedFile(
-            f"the file is {len(data):,} bytes, over the limit of {limits.max_bytes:,}", format
+            f"the file is larger than the limit of {limits.max_bytes:,} bytes", format
         )
     if not data.strip():
         raise RejectedFile("the file is empty", format)

@@ -1,0 +1,99 @@
+"""The agency's lifecycle followed to the story an editor made from its item.
+
+Nothing from an agency reaches readers without an editor, except a kill, which only removes:
+- a new usable version tells the story's editors what changed (the diff); the story itself is
+  never changed;
+- `withheld` flags the story to the desk at once;
+- `canceled` flags it and, when the source's policy says so (the default), withdraws it at
+  once through the editorial withdraw action, with the agency's reason.
+"""
+
+import difflib
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from ..editorial.services import withdraw_article
+from ..models import Article
+from .models import WireItem
+from .reading import PubStatus
+
+# The account the desk's automatic withdrawals are recorded under: an editor that cannot log in.
+WIRE_DESK_USERNAME = "agency-wire"
+
+
+def follow(result) -> None:
+    """Act on a stored result whose item has a story: called once per new version."""
+    item: WireItem | None = result.item
+    if result.outcome != "updated" or item is None or item.story_id is None:
+        return
+    alert = describe(result.previous, item)
+    WireItem.objects.filter(pk=item.pk).update(desk_alert=alert, desk_alert_at=timezone.now())
+    item.desk_alert = alert
+    if item.pub_status == PubStatus.CANCELED and withdraws_on_kill(item):
+        withdraw(item)
+
+
+def describe(previous: WireItem, item: WireItem) -> str:
+    """What the editors are told: the status, the agency's note, the changes as a diff."""
+    if item.pub_status == PubStatus.CANCELED:
+        lines = [
+            f"KILL: {item.agency or 'the agency'} canceled this item (version {item.version})."
+        ]
+    elif item.pub_status == PubStatus.WITHHELD:
+        lines = [f"WITHHELD: {item.agency or 'the agency'} says stop using this item for now "
+                 f"(version {item.version})."]  # fmt: skip
+    else:
+        lines = [f"Version {item.version} from {item.agency or 'the agency'} changes the item "
+                 "this story was made from. The story was not changed."]  # fmt: skip
+    if item.ed_note:
+        lines.append(f"Note to editors: {item.ed_note}")
+    lines.extend(diff(previous, item))
+    return "\n".join(lines)
+
+
+def diff(previous: WireItem, item: WireItem) -> list[str]:
+    before = [f"Headline: {previous.headline}", *previous.body_text.splitlines()]
+    after = [f"Headline: {item.headline}", *item.body_text.splitlines()]
+    return list(
+        difflib.unified_diff(
+            before,
+            after,
+            f"version {previous.version}",
+            f"version {item.version}",
+            n=0,
+            lineterm="",
+        )
+    )
+
+
+def withdraws_on_kill(item: WireItem) -> bool:
+    return item.source is None or item.source.withdraw_on_kill
+
+
+def withdraw(item: WireItem) -> None:
+    story = Article.objects.get(pk=item.story_id)
+    if story.status != Article.Status.PUBLISHED:
+        return  # a draft is not public: the flag is enough
+    withdraw_article(story, by=wire_desk_account(), reason=kill_reason(item))
+
+
+def kill_reason(item: WireItem) -> str:
+    """The agency's reason, as readers are told it."""
+    agency = item.agency or "the news agency that supplied it"
+    note = item.ed_note.removeprefix("KILL.").removeprefix("KILL:").strip()
+    reason = f"This story was withdrawn at the request of {agency}."
+    return f"{reason} {note}" if note else reason
+
+
+def wire_desk_account():
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=WIRE_DESK_USERNAME, defaults={"is_staff": False, "is_active": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name="Editors"))
+    return user
