@@ -191,7 +191,7 @@ def test_deep_json_is_rejected(depth):
 
 
 def test_an_oversized_file_is_rejected():
-    with pytest.raises(RejectedFile, match="over the limit of 100"):
+    with pytest.raises(RejectedFile, match="larger than the limit of 100 bytes"):
         read_wire_file("big.json", ninjs(), Limits(max_bytes=100))
 
 
