@@ -21,6 +21,9 @@ def ensure_groups() -> None:
     path = next(folder.glob("*_reporters_and_editors_groups.py"))
     migration = importlib.import_module(f"articles.migrations.{path.stem}")
     migration.set_up_groups(Group, Permission)
+    importlib.import_module("articles.wires.migrations.0002_wire_desk_roles").set_up_groups(
+        Group, Permission
+    )
 
 
 def member_of(group_name: str, username: str):
