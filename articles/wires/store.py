@@ -44,6 +44,7 @@ class Stored:
     reason: str = ""
     item: WireItem | None = None
     previous: WireItem | None = None  # the item as it was before an update
+    body_text: str = ""
 
 
 def rank(version_number: int | None, version_created: datetime | None) -> tuple:
@@ -128,7 +129,8 @@ def _store_batch(batch, source, dry_run) -> list[Stored]:
             item = items.get(reading.uri)
             if item is None:
                 item = items[reading.uri] = new_items[reading.uri] = WireItem(**values)
-                results.append(Stored(reading, Outcome.NEW, item=item))
+                results.append(Stored(reading, Outcome.NEW, item=item,
+                                      body_text=values["body_text"]))  # fmt: skip
                 continue
             outcome, reason = compare(reading, item)
             if outcome == Outcome.UNCHANGED:
@@ -140,7 +142,8 @@ def _store_batch(batch, source, dry_run) -> list[Stored]:
                     setattr(item, name, value)
             if reading.uri not in new_items:
                 changed[reading.uri] = item
-            results.append(Stored(reading, outcome, reason, item=item, previous=previous))
+            results.append(Stored(reading, outcome, reason, item=item, previous=previous,
+                                  body_text=values["body_text"]))  # fmt: skip
         if not dry_run:
             _write(list(new_items.values()), list(changed.values()), results)
     return results
@@ -170,7 +173,7 @@ def version_from(result: Stored) -> WireItemVersion:
         pub_status=reading.pub_status.value,
         urgency=reading.urgency,
         headline=reading.headline,
-        body_text=text_from_html(reading.body_html),
+        body_text=result.body_text,
         ed_note=reading.ed_note,
         version_created=reading.version_created,
         received_at=result.item.received_at,
