@@ -207,6 +207,8 @@ TEXT_FIELDS = [
     ("deck", "Deck"),
     ("byline", "Byline"),
     ("body", "Body"),
+    ("urgency", "Urgency"),
+    ("slugline", "Slugline"),
     ("dateline_text", "Dateline"),
     ("tag_text", "Tags"),
 ]
@@ -215,10 +217,11 @@ TEXT_FIELDS = [
 def field_diffs(before, after) -> list[dict]:
     """Every versioned field of two versions (revisions or dicts), with their diffs."""
 
-    def get(source, name):
+    def get(source, name) -> str:
         if source is None:
             return ""
-        return source[name] if isinstance(source, dict) else getattr(source, name)
+        value = source[name] if isinstance(source, dict) else getattr(source, name)
+        return str(value)  # the urgency is a number
 
     return [
         {

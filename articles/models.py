@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -71,6 +72,23 @@ def refuse_control_characters(text: str) -> None:
             "Remove the invisible control characters (%(names)s), pasted from another program.",
             code="control_characters",
             params={"names": names},
+        )
+
+
+_SLUGLINE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+# The IPTC urgency scale: 1 is a flash, the most urgent; 9 the least; 5 is routine.
+URGENCY_FLASH, URGENCY_ROUTINE, URGENCY_LEAST = 1, 5, 9
+URGENCY_RULE = "Urgency is a whole number from 1 (flash, the most urgent) to 9 (the least)."
+
+
+def validate_slugline(text: str) -> None:
+    """A slugline names a running story across its versions, as the wires write it."""
+    if text and not _SLUGLINE.fullmatch(text):
+        raise ValidationError(
+            "A slugline is lower-case letters, digits and single hyphens between them, with no "
+            "spaces or other characters (for example port-strike).",
+            code="slugline",
         )
 
 
@@ -227,6 +245,10 @@ class ArticleQuerySet(models.QuerySet):
     def drafts(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.DRAFT)
 
+    def filed(self) -> "ArticleQuerySet":
+        """Stories reporters filed to the desk, waiting for an editor."""
+        return self.filter(status=Article.Status.FILED)
+
     def withdrawn(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.WITHDRAWN)
 
@@ -246,6 +268,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        FILED = "filed", "Filed to the desk"
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -260,15 +283,43 @@ class Article(models.Model):
     )
     byline = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
     body = models.TextField(
-        help_text="Plain text; separate paragraphs with a blank line.",
+        help_text="Text with simple markup: separate paragraphs with a blank line.",
         validators=[refuse_control_characters],
     )
+    # The body as HTML, rendered when the body is written (`articles.desk.markup`), so a
+    # page view never converts markup.
+    body_html = models.TextField(blank=True, editable=False)
     dateline = models.ForeignKey(
         Dateline, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    urgency = models.PositiveSmallIntegerField(
+        default=URGENCY_ROUTINE,
+        validators=[
+            MinValueValidator(URGENCY_FLASH, URGENCY_RULE),
+            MaxValueValidator(URGENCY_LEAST, URGENCY_RULE),
+        ],
+        help_text="IPTC scale: 1 flash, 2 urgent, 3 high, 5 routine (the default), 9 least.",
+    )
+    slugline = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_slugline],
+        help_text="The running story's short name, the same on all its stories (port-strike).",
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The editor who took a filed story from the desk queue, shown to everyone.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Set by an editor while the story is still moving; readers see "Developing" until the
+    # editor clears it or the story has been quiet for NEWSROOM_DEVELOPING_QUIET_SECONDS.
+    developing_since = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -335,8 +386,12 @@ class Article(models.Model):
                 name="article_published_has_time",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published", "withdrawn"]),
+                condition=Q(status__in=["draft", "filed", "published", "withdrawn"]),
                 name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgency__gte=URGENCY_FLASH, urgency__lte=URGENCY_LEAST),
+                name="article_urgency_iptc_scale",
             ),
         ]
         indexes = [
@@ -370,6 +425,15 @@ class Article(models.Model):
                 F("id").desc(),
                 condition=Q(status="draft"),
                 name="article_drafts_recent",
+            ),
+            # The change list and the desk sorted or filtered by urgency.
+            models.Index("urgency", F("published_at").desc(), name="article_urgency_newest"),
+            # A running story's other stories, newest first.
+            models.Index(
+                "slugline",
+                F("published_at").desc(),
+                condition=Q(status="published") & ~Q(slugline=""),
+                name="article_slugline_published",
             ),
         ]
         permissions = [
@@ -506,6 +570,8 @@ class Revision(models.Model):
     # Plain text rather than JSON so the importer's COPY writes it like any other column
     # (names never hold a line break: Tag.save normalises their spacing).
     tags = models.TextField(blank=True)
+    urgency = models.PositiveSmallIntegerField(default=URGENCY_ROUTINE)
+    slugline = models.CharField(max_length=64, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     is_public = models.BooleanField(help_text="Whether readers could see this text.")
     update = models.OneToOneField(
@@ -659,3 +725,7 @@ class PageChange(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.seq}: {self.keys}"
+
+
+# The desk's own models, loaded with the app's.
+from .desk.models import Notice, NoticePreference  # noqa: E402, F401

@@ -289,6 +289,25 @@ PAGE_PURGER = env_str(
 )
 # A page rendered just before a commit may reach Varnish just after its purge: purge again.
 PAGE_PURGE_REPEAT_SECONDS = 2
+# The wire desk. A story of urgency 1 or 2 is labelled "Breaking" this long after it is published;
+# "Developing" goes by itself once the story has been quiet this long.
+NEWSROOM_BREAKING_SECONDS = env_int("NEWSROOM_BREAKING_SECONDS", 6 * 3600)
+NEWSROOM_DEVELOPING_QUIET_SECONDS = env_int("NEWSROOM_DEVELOPING_QUIET_SECONDS", 3 * 3600)
+
+# E-mail for the desk's notices, with Django's own setting names. Nothing is sent anywhere until
+# EMAIL_BACKEND names the SMTP backend; the console backend writes mails to the log.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Seconds before a silent mail server is given up on (the notice's e-mail is then retried).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 5)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
 # The text search configuration of the stored search vector (PostgreSQL only).
 SEARCH_CONFIG = "english"
 

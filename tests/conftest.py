@@ -90,3 +90,15 @@ def editor_client_fixture(client, editor):
 def reporter_client_fixture(client, reporter):
     client.force_login(reporter)
     return client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server the test starts; Django's e-mail goes to it."""
+    from tests.desk.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models.constants import LOOKUP_SEP
 
-from ..models import Dateline
+from ..models import Article, Dateline
 
 
 class EstimatedCountPaginator(Paginator):
@@ -106,6 +106,7 @@ class StatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("draft", "Draft"),
+            ("filed", "Filed to the desk"),
             ("scheduled", "Scheduled"),
             ("published", "Published (live)"),
             ("withdrawn", "Withdrawn"),
@@ -114,6 +115,7 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         return {
             "draft": queryset.drafts,
+            "filed": queryset.filed,
             "scheduled": queryset.scheduled,
             "published": queryset.published,
             "withdrawn": queryset.withdrawn,
@@ -137,4 +139,50 @@ class CountryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(dateline__country=self.value())
+        return queryset
+
+
+class UrgencyFilter(admin.SimpleListFilter):
+    """Stories at least this urgent: a flash alone, or everything down to routine."""
+
+    title = "urgency"
+    parameter_name = "urgency"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("1", "Flash (1)"),
+            ("2", "Urgent and above (1-2)"),
+            ("3", "High and above (1-3)"),
+            ("5", "Routine and above (1-5)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"1", "2", "3", "5"}:
+            return queryset.filter(urgency__lte=int(self.value()))
+        return queryset
+
+
+class SluglineFilter(admin.SimpleListFilter):
+    """The running stories: the sluglines of the latest stories, newest first (a few, so the
+    filter costs one short query however large the archive)."""
+
+    title = "slugline"
+    parameter_name = "slugline"
+    shown = 15
+
+    def lookups(self, request, model_admin):
+        recent = (
+            Article.objects.exclude(slugline="")
+            .order_by("-modified_at")
+            .values_list("slugline", flat=True)[: self.shown * 10]
+        )
+        sluglines = list(dict.fromkeys(recent))[: self.shown]
+        chosen = self.value()
+        if chosen and chosen not in sluglines:
+            sluglines.append(chosen)
+        return [(slugline, slugline) for slugline in sluglines]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(slugline=self.value())
         return queryset

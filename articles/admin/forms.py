@@ -67,7 +67,17 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["headline", "slug", "deck", "byline", "body", "dateline", "tags"]
+        fields = [
+            "headline",
+            "slug",
+            "urgency",
+            "slugline",
+            "deck",
+            "byline",
+            "body",
+            "dateline",
+            "tags",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +86,9 @@ class ArticleAdminForm(forms.ModelForm):
         for name in list(self.fields):
             if self._meta.fields and name not in self._meta.fields:
                 del self.fields[name]
+        if "urgency" in self.fields:
+            # A form that does not send it (an older page, a script) keeps the story's.
+            self.fields["urgency"].required = False
         self.action = None
         self.conflict = None
         self.review = None
@@ -93,6 +106,9 @@ class ArticleAdminForm(forms.ModelForm):
         if self.is_bound:
             self.data = self.data.copy()
 
+    def clean_urgency(self):
+        return self.cleaned_data.get("urgency") or self.instance.urgency
+
     @property
     def pressed(self) -> str:
         for name in (PUBLISH, SCHEDULE, REVIEW):
@@ -106,6 +122,9 @@ class ArticleAdminForm(forms.ModelForm):
         return {
             **{name: cleaned.get(name, "") for name in ("headline", "slug", "deck", "byline")},
             "body": cleaned.get("body", ""),
+            # A form left without the desk's fields keeps the story's own values.
+            "urgency": cleaned.get("urgency", self.instance.urgency),
+            "slugline": cleaned.get("slugline", self.instance.slugline),
             "dateline": dateline.pk if dateline else None,
             "tags": sorted(tag.name for tag in cleaned.get("tags") or []),
         }
@@ -214,7 +233,7 @@ class ArticleAdminForm(forms.ModelForm):
             "signature": merged.signature,
         }
         showing = merged.with_mine_in_conflicts()
-        for name in ("headline", "slug", "deck", "byline", "body"):
+        for name in ("headline", "slug", "deck", "byline", "body", "urgency", "slugline"):
             self.data[name] = showing[name]
         self.data["dateline"] = showing["dateline"] or ""
         self.data.setlist(

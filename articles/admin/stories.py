@@ -25,8 +25,10 @@ from .changelist import (
     CountryFilter,
     EstimatedCountPaginator,
     FirstPublishedFilter,
+    SluglineFilter,
     StatusFilter,
     StoryChangeList,
+    UrgencyFilter,
 )
 from .desk import DeskMixin
 from .forms import PUBLISH, REVIEW, SCHEDULE, ArticleAdminForm
@@ -72,6 +74,8 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
     list_display = [
         "headline",
         "status_label",
+        "urgency",
+        "slugline",
         "dateline",
         "first_published",
         "last_updated",
@@ -79,6 +83,8 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
     ]
     list_filter = [
         StatusFilter,
+        UrgencyFilter,
+        SluglineFilter,
         "tags",
         CountryFilter,
         ("published_at", FirstPublishedFilter),
@@ -171,6 +177,7 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
                 publishing.append("publish_at")
         return [
             ("Story", {"fields": ["headline", "slug", "deck", "byline", "body"]}),
+            ("Wire", {"fields": [("urgency", "slugline")]}),
             ("Placement", {"fields": ["dateline", "tags"]}),
             ("Publishing", {"fields": publishing}),
             (

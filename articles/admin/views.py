@@ -11,6 +11,7 @@ from django.urls import reverse
 from ..diffs import field_diffs
 from ..models import Article
 from ..site.pages import story_page_context
+from .forms import ArticleAdminForm
 from .params import whole_number
 
 
@@ -70,9 +71,7 @@ class ArticleViewsMixin:
         return TemplateResponse(request, "admin/articles/article/versions.html", context)
 
 
-PreviewForm = modelform_factory(
-    Article, fields=["headline", "slug", "deck", "byline", "body", "dateline", "tags"]
-)
+PreviewForm = modelform_factory(Article, fields=ArticleAdminForm.Meta.fields)
 
 
 def apply_unsaved_edit(article: Article, data) -> list[str]:

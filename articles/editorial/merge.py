@@ -24,6 +24,8 @@ LABELS = {
     "deck": "Deck",
     "byline": "Byline",
     "body": "Body",
+    "urgency": "Urgency",
+    "slugline": "Slugline",
     "dateline": "Dateline",
     "tags": "Tags",
 }
@@ -50,7 +52,7 @@ class Conflict:
 
     @property
     def is_text(self) -> bool:
-        return self.field not in ("dateline", "tags")
+        return self.field not in ("urgency", "dateline", "tags")
 
     def value_of(self, choice: str, edited: str = ""):
         if choice == "edit":

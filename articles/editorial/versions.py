@@ -1,9 +1,9 @@
 """The version store: what a version of a story is, and the one optimistic write.
 
-A version covers everything readers see: headline, slug, deck, byline, body, dateline and
-tags. The same snapshot is what a `Revision` keeps, what the three-way merge compares
-(`merge.py`), what the admin's version diff and conflict screen show and what the public
-change history diffs, so none of them can leave a field out.
+A version covers everything readers see: headline, slug, deck, byline, body, urgency,
+slugline, dateline and tags. The same snapshot is what a `Revision` keeps, what the three-way
+merge compares (`merge.py`), what the admin's version diff and conflict screen show and what
+the public change history diffs, so none of them can leave a field out.
 """
 
 from django.utils import timezone
@@ -12,14 +12,16 @@ from ..models import Article, Revision, Tag
 from .errors import StaleArticleError
 from .signals import articles_changed
 
-VERSIONED_FIELDS = ("headline", "slug", "deck", "byline", "body", "dateline", "tags")
+# The story's own columns among them; the dateline and tags are stored by reference.
+COLUMN_FIELDS = ("headline", "slug", "deck", "byline", "body", "urgency", "slugline")
+VERSIONED_FIELDS = (*COLUMN_FIELDS, "dateline", "tags")
 
 
 def article_snapshot(article: Article) -> dict:
     """The story's versioned values as stored: tags by name, sorted; the dateline by id."""
     stored = Article.objects.get(pk=article.pk)
     return {
-        **{name: getattr(stored, name) for name in VERSIONED_FIELDS[:5]},
+        **{name: getattr(stored, name) for name in COLUMN_FIELDS},
         "dateline": stored.dateline_id,
         "tags": sorted(stored.tags.values_list("name", flat=True)),
     }
@@ -27,7 +29,7 @@ def article_snapshot(article: Article) -> dict:
 
 def revision_snapshot(revision: Revision) -> dict:
     return {
-        **{name: getattr(revision, name) for name in VERSIONED_FIELDS[:5]},
+        **{name: getattr(revision, name) for name in COLUMN_FIELDS},
         "dateline": revision.dateline_id,
         "tags": revision.tag_names,
     }
@@ -39,7 +41,7 @@ def instance_values(article: Article, tags=None) -> dict:
     if tags is None:
         tags = article.tags.all() if article.pk is not None else []
     return {
-        **{name: getattr(article, name) for name in VERSIONED_FIELDS[:5]},
+        **{name: getattr(article, name) for name in COLUMN_FIELDS},
         "dateline": article.dateline_id,
         "tags": sorted(getattr(tag, "name", tag) for tag in tags),
     }
@@ -47,7 +49,7 @@ def instance_values(article: Article, tags=None) -> dict:
 
 def column_values(values: dict) -> dict:
     """A snapshot as the story's own columns (tags are not one: see `set_tags`)."""
-    columns = {name: values[name] for name in VERSIONED_FIELDS[:5]}
+    columns = {name: values[name] for name in COLUMN_FIELDS}
     columns["slug"] = columns["slug"] or Article.slug_for(columns["headline"])
     columns["dateline_id"] = values["dateline"]
     return columns

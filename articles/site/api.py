@@ -37,6 +37,7 @@ def ninjs(article: Article, request=None) -> dict:
         "firstCreated": formatting.iso_instant(article.published_at),
         "versionCreated": formatting.iso_instant(article.last_changed_at),
         "pubStatus": "usable",
+        "urgency": article.urgency,
         "language": "en",
         "headlines": [{"role": "main", "value": article.headline}],
         "bodies": [
@@ -64,6 +65,8 @@ def ninjs(article: Article, request=None) -> dict:
         item["descriptions"] = [{"role": "summary", "value": article.deck}]
     if article.byline:
         item["by"] = article.byline
+    if article.slugline:
+        item["slugline"] = article.slugline
     if article.dateline is not None:
         item["located"] = formatting.wire_dateline(article.dateline)
     return item

@@ -148,7 +148,12 @@ class LatestStoriesFeed(Feed):
         return item.last_changed_at
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        """The tags, then the desk's signals: the running story's slugline and the urgency
+        (as ninjs and the wires name it), for readers' feed filters."""
+        categories = [tag.name for tag in item.tags.all()]
+        if item.slugline:
+            categories.append(f"slugline:{item.slugline}")
+        return [*categories, f"urgency:{item.urgency}"]
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

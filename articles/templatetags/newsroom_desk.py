@@ -2,11 +2,12 @@
 
 from django import template
 
-from articles.admin.dashboard import desk_lists
+from articles.admin.dashboard import DeskView, desk_lists
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def newsroom_desk(context):
-    return desk_lists(context["request"].user)
+    request = context["request"]
+    return desk_lists(request.user, view=DeskView.from_query(request.GET))

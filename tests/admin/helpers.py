@@ -16,6 +16,8 @@ def form_data(article, **overrides):
         "deck": article.deck,
         "byline": article.byline,
         "body": article.body,
+        "urgency": article.urgency,
+        "slugline": article.slugline,
         "dateline": article.dateline_id or "",
         "tags": [tag.pk for tag in article.tags.all()] if article.pk else [],
         "loaded_version": article.version,

@@ -10,6 +10,8 @@ ORIGINAL = {
     "deck": "",
     "byline": "By Staff",
     "body": "800,000 people were moved.\n\nRain continues.",
+    "urgency": 5,
+    "slugline": "monsoon-floods",
     "dateline": 1,
     "tags": ["Floods", "Monsoon"],
 }

@@ -55,7 +55,7 @@ def test_rss_feeds_are_valid_xml_with_published_stories(client, stories, url):
     assert link == f"http://testserver{stories[0].get_absolute_url()}"
     assert items[0].findtext("pubDate") == "Wed, 25 May 2016 01:01:00 +0000"
     assert "MUMBAI, Maharashtra" in items[0].findtext("description")
-    assert [c.text for c in items[0].findall("category")] == ["Monsoon"]
+    assert [c.text for c in items[0].findall("category")] == ["Monsoon", "urgency:5"]
 
 
 @pytest.mark.parametrize("url", ATOM_FEEDS)

@@ -66,7 +66,7 @@ def test_rss_item_keeps_the_text_without_the_control_characters(client, hostile_
     item = ET.fromstring(client.get("/feeds/latest.rss").content).find("channel/item")
 
     assert item.findtext("description") == "MUMBAI, India — Deck too"
-    assert [c.text for c in item.findall("category")] == ["Bell tag"]
+    assert [c.text for c in item.findall("category")] == ["Bell tag", "urgency:5"]
 
 
 def test_the_tag_feed_title_names_the_tag_without_control_characters(client, hostile_story):
