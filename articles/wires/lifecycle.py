@@ -12,10 +12,13 @@ import difflib
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils import timezone
 
+from ..desk.models import Notice
+from ..desk.notices import notify
 from ..editorial.services import withdraw_article
-from ..models import Article
+from ..models import Article, Revision, StatusChange
 from .models import WireItem
 from .reading import PubStatus
 
@@ -31,8 +34,28 @@ def follow(result) -> None:
     alert = describe(result.previous, item)
     WireItem.objects.filter(pk=item.pk).update(desk_alert=alert, desk_alert_at=timezone.now())
     item.desk_alert = alert
+    story = Article.objects.get(pk=item.story_id)
+    notify(editors_of(story), kind=NOTICE_KINDS[item.pub_status], article=story, message=alert)
     if item.pub_status == PubStatus.CANCELED and withdraws_on_kill(item):
-        withdraw(item)
+        withdraw(item, story)
+
+
+NOTICE_KINDS = {
+    PubStatus.USABLE: Notice.Kind.WIRE_NEW,
+    PubStatus.WITHHELD: Notice.Kind.WIRE_HELD,
+    PubStatus.CANCELED: Notice.Kind.WIRE_KILL,
+}
+
+
+def editors_of(story: Article) -> list:
+    """Everyone who wrote a version of the story or moved it through the workflow."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            Q(pk__in=Revision.objects.filter(article=story).values("editor"))
+            | Q(pk__in=StatusChange.objects.filter(article=story).values("by"))
+        ).exclude(username=WIRE_DESK_USERNAME)
+    )
 
 
 def describe(previous: WireItem, item: WireItem) -> str:
@@ -72,8 +95,7 @@ def withdraws_on_kill(item: WireItem) -> bool:
     return item.source is None or item.source.withdraw_on_kill
 
 
-def withdraw(item: WireItem) -> None:
-    story = Article.objects.get(pk=item.story_id)
+def withdraw(item: WireItem, story: Article) -> None:
     if story.status != Article.Status.PUBLISHED:
         return  # a draft is not public: the flag is enough
     withdraw_article(story, by=wire_desk_account(), reason=kill_reason(item))

@@ -4,11 +4,14 @@ The editor then edits and publishes it as any story; its provenance (agency, ite
 stays on the item, shown to editors beside the story.
 """
 
-from django.core.exceptions import PermissionDenied
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from ..editorial.services import WorkflowError, save_article
-from ..models import Article, Dateline, Tag
+from ..models import Article, Dateline, Tag, validate_slugline
 from .markup import body_from_html
 from .models import WireItem
 from .reading import PubStatus
@@ -33,11 +36,23 @@ def use_item(item: WireItem, *, by) -> Article:
             byline=item.byline,
             body=body_from_html(item.body) or item.headline,
             dateline=dateline_for(item.located),
+            urgency=item.urgency or Article._meta.get_field("urgency").default,
+            slugline=slugline_for(item.slugline),
         )
         save_article(article, by=by, tags=tags_for(item.subjects))
         item.story, item.used_version = article, item.version or ""
         item.save(update_fields=["story", "used_version"])
         return article
+
+
+def slugline_for(agency_slugline: str) -> str:
+    """The agency's slugline in the newsroom's spelling (port-strike), or none."""
+    slugline = re.sub(r"-{2,}", "-", slugify(agency_slugline)).strip("-")[:64].strip("-")
+    try:
+        validate_slugline(slugline)
+    except ValidationError:
+        return ""
+    return slugline
 
 
 def dateline_for(located: str) -> Dateline | None:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from articles.desk.models import Notice
 from articles.editorial.services import publish_article
 from articles.models import Article, Dateline
 from articles.wires.ingest import ingest_documents, ingest_paths
@@ -65,10 +66,21 @@ def test_use_this_story_makes_a_draft_with_the_agencys_text(editor, kochi):
         "Firefighters [were called](https://example.org/fire)."
     )
     assert sorted(story.tags.values_list("name", flat=True)) == ["Disasters", "Shipping"]
+    assert (story.urgency, story.slugline) == (4, "harbour-fire")
     assert story.revisions.get().editor == editor
     item.refresh_from_db()
     assert (item.story, item.used_version) == (story, "1")
     assert use_item(item, by=editor) == story
+
+
+@pytest.mark.parametrize(
+    ("agency", "ours"),
+    [("US-Finance-Fed", "us-finance-fed"), ("militärövning", "militarovning"), ("--", "")],
+)
+def test_the_agencys_slugline_in_the_newsrooms_spelling(editor, agency, ours):
+    ingest(ninjs(slugline=agency))
+
+    assert use_item(WireItem.objects.get(), by=editor).slugline == ours
 
 
 def test_a_killed_item_cannot_be_used(editor):
@@ -102,6 +114,9 @@ def test_a_correction_tells_the_editors_and_leaves_the_story_alone(editor, kochi
     assert "+The port authority said talks would resume on Wednesday, not Tuesday" in (
         item.desk_alert
     )
+    notice = Notice.objects.get()
+    assert (notice.recipient, notice.kind, notice.article_id) == (editor, "wire_new", story.pk)
+    assert notice.message == item.desk_alert
 
 
 def test_withheld_flags_the_story_and_leaves_it_published(editor, kochi):
@@ -111,6 +126,7 @@ def test_withheld_flags_the_story_and_leaves_it_published(editor, kochi):
                  pub_status="withheld"))  # fmt: skip
 
     assert WireItem.objects.get().desk_alert.startswith("WITHHELD: Example Wire says stop")
+    assert Notice.objects.get(recipient=editor).kind == "wire_held"
     assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
 
 
@@ -129,6 +145,7 @@ def test_a_kill_withdraws_the_story_through_the_editorial_action(editor, kochi):
     assert (change.to_status, change.by.username) == ("withdrawn", "agency-wire")
     assert not change.by.has_usable_password()
     assert WireItem.objects.get().desk_alert.startswith("KILL: Example Wire canceled")
+    assert Notice.objects.get(recipient=editor, kind="wire_kill").article_id == story.pk
 
 
 def test_a_kill_only_flags_when_the_source_says_not_to_withdraw(editor, kochi):
