@@ -36,7 +36,7 @@ class WireItemAdmin(admin.ModelAdmin):
     list_display = ["received_at", "agency", "urgency", "slugline", "headline", "version",
                     "pub_status", "language", "story"]  # fmt: skip
     list_display_links = ["headline"]
-    list_filter = ["pub_status", "urgency", "agency", "language", "source"]
+    list_filter = ["pub_status", "urgency", "agency", "language", "source", "story"]
     search_fields = ["headline"]  # the search itself: get_search_results
     list_select_related = ["story"]
     list_per_page = 50

@@ -42,6 +42,7 @@ def test_the_dashboard_lists_the_desks_work(editor_client, editor, reporter):
 
     assert lists(response) == {
         "Flash and urgent": [],
+        "Withheld or killed by the agency": [],
         "My drafts": ["My draft"],
         "Drafts waiting for an editor": ["A reporter's draft"],
         "Scheduled": ["Sooner", "Later"],
@@ -90,5 +91,5 @@ def test_the_dashboard_costs_the_same_queries_for_few_or_many_stories(
             published_at=now - timedelta(days=1),
             updated_at=now - timedelta(minutes=n),
         )
-    # session, user, permissions (2), Django's recent actions, and one query per list (6)
-    assert queries() == empty == 11
+    # session, user, permissions (2), Django's recent actions, and one query per list (7)
+    assert queries() == empty == 12

@@ -91,3 +91,16 @@ def test_a_reporter_reads_the_queue_but_cannot_configure_sources(client, reporte
 
     assert client.get(QUEUE).status_code == 200
     assert client.get(reverse("admin:wires_wiresource_changelist")).status_code == 403
+
+
+def test_a_story_the_agency_withheld_is_flagged_on_the_dashboard(editor_client, editor):
+    from articles.wires.use import use_item
+
+    ingest(ninjs())
+    story = use_item(WireItem.objects.get(), by=editor)
+    ingest(ninjs(version="2", pub_status="withheld"))
+
+    page = editor_client.get("/admin/").content.decode()
+
+    flagged = page.index("Withheld or killed by the agency")
+    assert page.index(story.headline, flagged) < page.index("My drafts")
