@@ -4,26 +4,15 @@ the stories made from them. The command (`ingest_wires`) and the follower are sh
 A file that cannot be read is rejected alone, with its reason; the rest go on.
 """
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 
 from . import lifecycle
-from .reading import (
-    Format,
-    Limits,
-    PubStatus,
-    Reading,
-    RejectedFile,
-    format_for_name,
-    read_wire_file,
-)
+from .files import Refused, read_paths, wire_files
+from .reading import Format, Limits, PubStatus, Reading
 from .store import BATCH_SIZE, Outcome, Stored, store_readings
-
-WIRE_SUFFIXES = {".json", ".xml", ".rss", ".atom", ".ninjs"}
 
 
 @dataclass(frozen=True)
@@ -55,37 +44,11 @@ def default_limits() -> Limits:
     return Limits(max_bytes=settings.WIRE_MAX_FILE_BYTES)
 
 
-def wire_files(paths: Iterable[str]) -> Iterator[Path]:
-    """The files named, and the wire files in the folders named, in sorted order within each."""
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            for folder, subfolders, files in os.walk(path):
-                subfolders.sort()
-                for file in sorted(files):
-                    if Path(file).suffix.lower() in WIRE_SUFFIXES and not file.startswith("."):
-                        yield Path(folder) / file
-        else:
-            yield path
-
-
-def read_files(paths: Iterable[Path], limits: Limits) -> Iterator[tuple[str, object]]:
-    """(name, its readings, or the Result of its rejection) for each file."""
-    for path in paths:
-        name = str(path)
-        try:
-            with path.open("rb") as file:
-                data = file.read(limits.max_bytes + 1)  # never more than the limit in memory
-            yield name, read_wire_file(name, data, limits)
-        except RejectedFile as exc:
-            yield name, Result(name, exc.format, Outcome.REJECTED, str(exc))
-        except OSError as exc:
-            reason = f"cannot read the file: {exc.strerror}"
-            yield name, Result(name, format_for_name(name), Outcome.REJECTED, reason)
-
-
 def ingest_documents(
-    documents: Iterable[tuple[str, object]], *, source=None, dry_run: bool = False
+    documents: Iterable[tuple[str, list[Reading] | Refused]],
+    *,
+    source=None,
+    dry_run: bool = False,
 ) -> Iterator[Result]:
     """Store what the documents hold, in order, a batch at a time; follow each change to the
     story made from its item."""
@@ -93,7 +56,7 @@ def ingest_documents(
     readings = 0
     for name, content in documents:
         chunk.append((name, content))
-        readings += 1 if isinstance(content, Result) else len(content)
+        readings += 1 if isinstance(content, Refused) else len(content)
         if readings >= BATCH_SIZE:
             yield from _ingest_chunk(chunk, source, dry_run)
             chunk, readings = [], 0
@@ -104,13 +67,13 @@ def _ingest_chunk(chunk, source, dry_run) -> Iterator[Result]:
     pending = [
         (name, reading)
         for name, content in chunk
-        if not isinstance(content, Result)
+        if not isinstance(content, Refused)
         for reading in content
     ]
     stored = iter(store_readings(pending, source=source, dry_run=dry_run))
     for name, content in chunk:
-        if isinstance(content, Result):
-            yield content
+        if isinstance(content, Refused):
+            yield Result(name, content.format, Outcome.REJECTED, content.reason)
             continue
         for reading in content:
             result: Stored = next(stored)
@@ -119,7 +82,8 @@ def _ingest_chunk(chunk, source, dry_run) -> Iterator[Result]:
             yield Result(name, reading.format, result.outcome, result.reason, reading)
 
 
-def ingest_paths(paths: Iterable[str], *, source=None, dry_run: bool = False, limits=None):
-    return ingest_documents(
-        read_files(wire_files(paths), limits or default_limits()), source=source, dry_run=dry_run
-    )
+def ingest_paths(
+    paths: Iterable[str], *, source=None, dry_run: bool = False, limits=None, workers: int = 1
+) -> Iterator[Result]:
+    documents = read_paths(wire_files(paths), limits or default_limits(), workers)
+    return ingest_documents(documents, source=source, dry_run=dry_run)

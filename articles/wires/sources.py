@@ -8,7 +8,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from .ingest import Result, default_limits, ingest_documents, read_files, wire_files
+from .files import Refused, read_paths, wire_files
+from .ingest import Result, default_limits, ingest_documents
 from .models import WireSource
 from .reading import Limits, RejectedFile, format_for_name, read_wire_file
-from .store import Outcome
 
 USER_AGENT = "Newsroom wire ingest"
 # pg_try_advisory_lock's key: "NEWSWIRE" in ASCII.
@@ -76,18 +76,18 @@ def url_documents(url: str, limits: Limits, source: WireSource | None = None):
             source.etag, source.last_modified = etag[:255], last_modified[:64]
         return [(url, read_wire_file(url, data, limits))]
     except RejectedFile as exc:
-        return [(url, Result(url, exc.format, Outcome.REJECTED, str(exc)))]
+        return [(url, Refused(exc.format, str(exc)))]
     except FetchError as exc:
-        return [(url, Result(url, format_for_name(url), Outcome.REJECTED, str(exc)))]
+        return [(url, Refused(format_for_name(url), str(exc)))]
 
 
-def documents_for(locations: list[str], limits: Limits) -> Iterator[tuple[str, object]]:
-    """Files, folders and URLs given on the command line, in order."""
+def documents_for(locations: list[str], limits: Limits, workers: int = 1):
+    """(name, readings or refusal) of the files, folders and URLs given, in order."""
     for location in locations:
         if is_url(location):
             yield from url_documents(location, limits)
         else:
-            yield from read_files(wire_files([location]), limits)
+            yield from read_paths(wire_files([location]), limits, workers)
 
 
 class Follower:
@@ -127,9 +127,9 @@ class Follower:
         if source.kind == WireSource.Kind.URL:
             documents = url_documents(source.location, limits, source)
         else:
-            documents = read_files(self.changed_files(source), limits)
+            documents = read_paths(self.changed_files(source), limits)
         results = list(ingest_documents(documents, source=source))
-        errors = [r.reason for r in results if r.outcome == Outcome.REJECTED]
+        errors = [r.reason for r in results if r.outcome == "rejected"]
         source.last_error = "; ".join([source.last_error, *errors]).strip("; ")[:2000]
         source.polled_at = timezone.now()
         source.save(update_fields=["etag", "last_modified", "polled_at", "last_error"])

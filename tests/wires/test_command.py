@@ -198,3 +198,11 @@ def test_a_folder_source_reads_only_what_changed(tmp_path):
     assert again == []
     assert [r.outcome for r in later] == ["updated"]
     assert WireItem.objects.get().source == source
+
+
+def test_parsing_workers_keep_the_files_order():
+    _, alone, _ = run(SAMPLES, "--jsonl", "--dry-run", "--workers", "1")
+    _, parallel, _ = run(SAMPLES, "--jsonl", "--dry-run", "--workers", "2")
+
+    assert lines(parallel) == lines(alone)
+    assert len(lines(alone)) == 13

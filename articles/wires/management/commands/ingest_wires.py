@@ -1,6 +1,7 @@
 """manage.py ingest_wires: agency files, folders and feed URLs into the wire queue."""
 
 import json
+import os
 import sys
 from collections import Counter
 
@@ -33,6 +34,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--follow", action="store_true", help="Poll every configured source until stopped."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="Processes that parse files while the database is written (one per core, "
+            "at most 4).",
+        )
 
     def handle(self, *args, **options):
         if options["follow"]:
@@ -41,7 +49,9 @@ class Command(BaseCommand):
             return self.follow(options)
         if not options["locations"]:
             raise CommandError("Give at least one file, folder or URL (or --follow).")
-        documents = documents_for(options["locations"], default_limits())
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1.")
+        documents = documents_for(options["locations"], default_limits(), options["workers"])
         counts = self.report(ingest_documents(documents, dry_run=options["dry_run"]), options)
         self.summarise(counts, options)
         if counts["rejected"]:
