@@ -1,6 +1,5 @@
 """manage.py ingest_wires, its stable interface, and the sources it reads."""
 
-import io
 import json
 import shutil
 import socket
@@ -8,12 +7,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import override_settings
 
 from articles.wires.models import WireItem, WireSource
 from articles.wires.sources import Follower
+from tests.helpers import run_command
 from tests.site.servers import port
 from tests.wires.helpers import LIFECYCLE, SAMPLES, ninjs
 
@@ -24,13 +22,7 @@ KEYS = ["source", "format", "uri", "version", "pub_status", "urgency", "headline
 
 
 def run(*args) -> tuple[int, str, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    try:
-        call_command("ingest_wires", *map(str, args), stdout=stdout, stderr=stderr)
-    except CommandError as exc:
-        stderr.write(str(exc))
-        return exc.returncode, stdout.getvalue(), stderr.getvalue()
-    return 0, stdout.getvalue(), stderr.getvalue()
+    return run_command("ingest_wires", *args)
 
 
 def lines(out: str) -> list[dict]:
