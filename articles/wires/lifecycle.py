@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ..desk.models import Notice
 from ..desk.notices import notify
-from ..editorial.services import withdraw_article
+from ..editorial.services import StaleArticleError, WorkflowError, withdraw_article
 from ..models import Article, Revision, StatusChange
 from .models import WireItem
 from .reading import PubStatus
@@ -95,10 +95,23 @@ def withdraws_on_kill(item: WireItem) -> bool:
     return item.source is None or item.source.withdraw_on_kill
 
 
+# An editor saving or withdrawing the story at the moment the kill arrives makes the withdrawal
+# stale: it is tried again on the story as it then is.
+WITHDRAW_ATTEMPTS = 3
+
+
 def withdraw(item: WireItem, story: Article) -> None:
-    if story.status != Article.Status.PUBLISHED:
-        return  # a draft is not public: the flag is enough
-    withdraw_article(story, by=wire_desk_account(), reason=kill_reason(item))
+    for attempt in range(1, WITHDRAW_ATTEMPTS + 1):
+        if story.status != Article.Status.PUBLISHED:
+            return  # not public (a draft, or withdrawn already): the flag is enough
+        try:
+            withdraw_article(story, by=wire_desk_account(), reason=kill_reason(item))
+            return
+        except (StaleArticleError, WorkflowError):
+            # Changed meanwhile (saved, or taken off the site by an editor): look again.
+            if attempt == WITHDRAW_ATTEMPTS:
+                raise
+            story = Article.objects.get(pk=story.pk)
 
 
 def kill_reason(item: WireItem) -> str:

@@ -128,7 +128,11 @@ def read_wire_file(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> l
         return parser(data, limits, format)
     except RejectedFile:
         raise
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+    except RecursionError:
+        raise RejectedFile(f"nested deeper than {limits.max_depth} levels", format) from None
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError) as exc:
+        # An agency's odd shape (a list where a name was expected...) refuses the file, never
+        # the run.
         raise RejectedFile(f"not a readable {format} file: {exc}", format) from exc
 
 

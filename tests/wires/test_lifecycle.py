@@ -3,9 +3,10 @@
 import pytest
 
 from articles.desk.models import Notice
-from articles.editorial.services import publish_article
+from articles.editorial.services import publish_article, save_article
 from articles.models import Article, Dateline
 from articles.wires.ingest import ingest_documents, ingest_paths
+from articles.wires.lifecycle import withdraw
 from articles.wires.models import WireItem, WireItemVersion, WireSource
 from articles.wires.reading import read_wire_file
 from articles.wires.use import use_item
@@ -158,3 +159,20 @@ def test_a_kill_only_flags_when_the_source_says_not_to_withdraw(editor, kochi):
 
     assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
     assert WireItem.objects.get().desk_alert.startswith("KILL:")
+
+
+def test_a_kill_withdraws_a_story_an_editor_saved_meanwhile(editor, kochi):
+    story = published_story_from_lifecycle(editor, kochi)
+    loaded = Article.objects.get(pk=story.pk)
+    story.refresh_from_db()
+    story.deck = "Saved by an editor as the kill came in"
+    save_article(story, by=editor, kind="silent_fix")
+    item = WireItem.objects.get()
+
+    withdraw(item, loaded)  # the story as loaded before the editor's save: stale
+    withdraw(item, loaded)  # and again, once it is withdrawn: nothing more to do
+
+    stored = Article.objects.get(pk=story.pk)
+    assert stored.status == Article.Status.WITHDRAWN
+    assert stored.deck == "Saved by an editor as the kill came in"
+    assert stored.status_changes.filter(to_status="withdrawn").count() == 1

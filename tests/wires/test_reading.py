@@ -4,6 +4,8 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.wires.markup import body_from_html, sanitise
 from articles.wires.reading import Format, Limits, PubStatus, RejectedFile, read_wire_file
@@ -209,3 +211,30 @@ def test_an_oversized_file_is_rejected():
 def test_bad_files_are_rejected_with_a_reason(data, reason):
     with pytest.raises(RejectedFile, match=reason):
         read_wire_file("bad", data)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["value", "role", "name", "contentType", "uri"]), children, max_size=4
+        )
+    ),
+    max_leaves=12,
+)
+NINJS_NAMES = ["uri", "type", "version", "pubStatus", "urgency", "headline", "headlines",
+               "bodies", "body_html", "body_text", "descriptions", "subjects", "places",
+               "located", "by", "copyrightHolder", "versionCreated", "slugline"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(NINJS_NAMES), JSON_VALUES, max_size=10))
+def test_any_shape_of_ninjs_is_read_or_rejected_never_crashes(item):
+    try:
+        outcome = [r.uri for r in read_wire_file("fuzz.json", json.dumps(item).encode())]
+    except RejectedFile as exc:
+        outcome = str(exc)
+
+    assert outcome  # the readings, each with its uri, or the reason for refusing the file
+    assert isinstance(outcome, str) or all(outcome)
