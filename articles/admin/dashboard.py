@@ -15,8 +15,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ..formatting import reader_time
 from ..models import URGENCY_LEAST, Article, Revision, validate_slugline
-from ..site.formatting import reader_time
 
 LIST_LENGTH = 8
 # Urgency 1 (flash) and 2 (urgent) lead the dashboard.

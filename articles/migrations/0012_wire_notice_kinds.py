@@ -7,6 +7,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0011_urgency_slugline_desk_and_notices'),
+        # Also joins the write path's migration of the same number (issue 17).
+        ('articles', '0011_story_output_stored_at_write'),
     ]
 
     operations = [

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from ..desk.models import Notice
 from ..desk.notices import notify
-from ..editorial.services import StaleArticleError, WorkflowError, withdraw_article
+from ..editorial.actions import withdraw_article
+from ..editorial.errors import StaleArticleError, WorkflowError
 from ..models import Article, Revision, StatusChange
 from .models import WireItem
 from .reading import PubStatus

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..editorial.services import WorkflowError, save_article
+from ..editorial.actions import save_article
+from ..editorial.errors import WorkflowError
 from ..models import Article, Dateline, Tag, validate_slugline
 from .markup import body_from_html
 from .models import WireItem

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.editorial import services
-from articles.editorial.versions import article_snapshot
+from articles.content import of_story as article_snapshot
+from articles.editorial import actions as services
 from articles.models import Article, validate_slugline
 from tests.admin.helpers import CHANGELIST, change_url, form_data
 from tests.factories import ArticleFactory

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.editorial.services import publish_article
+from articles.editorial.actions import publish_article
 from articles.models import Article, Dateline
 from articles.wires.ingest import ingest_documents
 from articles.wires.models import WireItem, WireSource

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.desk.models import Notice
-from articles.editorial.services import publish_article, save_article
+from articles.editorial.actions import publish_article, save_article
 from articles.models import Article, Dateline
 from articles.wires.ingest import ingest_documents, ingest_paths
 from articles.wires.lifecycle import withdraw
