@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "articles",
+    "articles.wires",
 ]
 
 MIDDLEWARE = [
@@ -317,3 +318,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Agency wires (manage.py ingest_wires): the largest file or feed response read; a feed URL
+# must answer within the timeout.
+WIRE_MAX_FILE_BYTES = env_int("WIRE_MAX_FILE_BYTES", 5 * 1024 * 1024)
+WIRE_FETCH_TIMEOUT_SECONDS = 10

@@ -1,11 +1,14 @@
 """Plain helpers shared by test modules; fixtures live in conftest.py."""
 
 import importlib
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 import articles.migrations
 from tests.factories import UserFactory
@@ -21,6 +24,9 @@ def ensure_groups() -> None:
     path = next(folder.glob("*_reporters_and_editors_groups.py"))
     migration = importlib.import_module(f"articles.migrations.{path.stem}")
     migration.set_up_groups(Group, Permission)
+    importlib.import_module("articles.wires.migrations.0002_wire_desk_roles").set_up_groups(
+        Group, Permission
+    )
 
 
 def member_of(group_name: str, username: str):
@@ -37,3 +43,14 @@ def missing_tool(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"cannot run in CI: {reason}")
     pytest.skip(reason)
+
+
+def run_command(name: str, *args) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of one run of a management command."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        call_command(name, *map(str, args), stdout=stdout, stderr=stderr)
+    except CommandError as exc:
+        stderr.write(str(exc))
+        return exc.returncode, stdout.getvalue(), stderr.getvalue()
+    return 0, stdout.getvalue(), stderr.getvalue()

@@ -73,7 +73,7 @@ def test_web_runs_gunicorn_after_migrations_and_healthy_services(compose):
     assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
 
 
-@pytest.mark.parametrize("service", ["web", "migrate"])
+@pytest.mark.parametrize("service", ["web", "migrate", "wires"])
 def test_every_variable_compose_sets_is_read_by_the_settings(compose, service):
     environment = compose["services"][service]["environment"]
 
@@ -127,3 +127,15 @@ def test_dockerfile_installs_the_lock_and_serves_with_gunicorn():
     assert "pip install --require-hashes -r requirements/base.lock" in dockerfile
     assert "collectstatic" in dockerfile
     assert '"gunicorn", "newsroom.wsgi"' in dockerfile
+
+
+def test_the_wire_follower_is_a_service_that_stops_cleanly(compose):
+    wires = compose["services"]["wires"]
+    command = wires["command"]
+
+    assert command == ["python", "manage.py", "ingest_wires", "--follow"]
+    assert wires["stop_signal"] == "SIGTERM"  # the follower finishes its pass and exits
+    assert wires["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert wires["environment"]["DATABASE_URL"].startswith("postgres://")  # the advisory lock
+    assert wires["volumes"][0].split(":")[0] in compose["volumes"]
+    assert "ports" not in wires

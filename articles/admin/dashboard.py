@@ -117,6 +117,18 @@ def desk_lists(user, now=None, view: DeskView | None = None) -> list[DeskList]:
             "No flash or urgent story.",
         ),
         DeskList(
+            "Withheld or killed by the agency",
+            list(
+                stories.filter(wire_item__pub_status__in=["withheld", "canceled"])
+                .exclude(status=Article.Status.WITHDRAWN)
+                .order_by("-modified_at", "-id")[:LIST_LENGTH]
+            ),
+            "modified_at",
+            "last saved",
+            reverse("admin:wires_wireitem_changelist") + "?story__isnull=False",
+            "No story is flagged by an agency.",
+        ),
+        DeskList(
             "My drafts",
             list(drafts.filter(saved_by_me)[:LIST_LENGTH]),
             "modified_at",

@@ -18,6 +18,10 @@ class Notice(models.Model):
         PUBLISHED = "published", "Published"
         CORRECTED = "corrected", "Corrected"
         SAVED = "saved", "Saved by someone else"
+        # The agency's lifecycle on a story made from its item (articles/wires/lifecycle.py).
+        WIRE_NEW = "wire_new", "New agency version"
+        WIRE_HELD = "wire_held", "Withheld by the agency"
+        WIRE_KILL = "wire_kill", "Killed by the agency"
 
     class Mail(models.TextChoices):
         NOT_WANTED = "", "Not e-mailed"

@@ -184,8 +184,9 @@ def test_change_form_costs_the_same_queries_for_few_or_many_tags_and_updates(edi
 
     few = count_queries(editor_client, change_url(small))
     # session, user, permissions (2), story, its tags, update log, content type, the chosen
-    # dateline and tags for the autocomplete widgets, the editor's autosave, unread notices
-    assert few == count_queries(editor_client, change_url(big)) == 12
+    # dateline and tags for the autocomplete widgets, the editor's autosave, unread notices,
+    # and the agency item it was made from, if any
+    assert few == count_queries(editor_client, change_url(big)) == 13
 
 
 def test_an_editor_writes_a_draft(editor_client, editor):

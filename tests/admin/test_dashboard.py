@@ -42,6 +42,7 @@ def test_the_dashboard_lists_the_desks_work(editor_client, editor, reporter):
 
     assert lists(response) == {
         "Flash and urgent": [],
+        "Withheld or killed by the agency": [],
         "My drafts": ["My draft"],
         "Filed to the desk": [],
         "Drafts waiting for an editor": ["A reporter's draft"],
@@ -92,5 +93,5 @@ def test_the_dashboard_costs_the_same_queries_for_few_or_many_stories(
             updated_at=now - timedelta(minutes=n),
         )
     # session, user, permissions (2), unread notices, Django's recent actions, and one query
-    # per list (7)
-    assert queries() == empty == 13
+    # per list (8)
+    assert queries() == empty == 14

@@ -1,0 +1,115 @@
+"""The wire queue in the admin: agency items newest first, searched and filtered; an item's
+page with its body and the diffs between its versions; "Use this story"; and the sources."""
+
+import difflib
+
+from django.contrib import admin, messages
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+
+from ..editorial.errors import WorkflowError
+from .models import WireItem, WireSource
+from .use import use_item
+
+# The expression of the GIN index made by migration 0001 (PostgreSQL only).
+SEARCHED_TEXT = Concat(
+    "headline", Value(" "), "slugline", Value(" "), "body_text", output_field=TextField()
+)
+
+
+@admin.register(WireSource)
+class WireSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "location", "poll_seconds", "withdraw_on_kill", "enabled",
+                    "polled_at", "last_error"]  # fmt: skip
+    readonly_fields = ["polled_at", "last_error"]
+
+
+@admin.register(WireItem)
+class WireItemAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "agency", "urgency", "slugline", "headline", "version",
+                    "pub_status", "language", "story"]  # fmt: skip
+    list_display_links = ["headline"]
+    list_filter = ["pub_status", "urgency", "agency", "language", "source", "story"]
+    search_fields = ["headline"]  # the search itself: get_search_results
+    list_select_related = ["story"]
+    list_per_page = 50
+    show_full_result_count = False
+    change_form_template = "admin/wires/wireitem/change_form.html"
+    fields = ["agency", "uri", "version", "pub_status", "urgency", "slugline", "language",
+              "headline", "deck", "byline", "located", "subjects", "ed_note",
+              "version_created", "received_at", "source", "file_name", "story",
+              "used_version"]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # agency copy is read here and edited as a story
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()[:200]
+        if not term:
+            return queryset, False
+        if connection.vendor == "postgresql":
+            vector = SearchVector(SEARCHED_TEXT, config="simple")
+            query = SearchQuery(term, config="simple", search_type="websearch")
+            return queryset.annotate(searched=vector).filter(searched=query), False
+        words = Q()
+        for word in term.split():
+            words &= (
+                Q(headline__icontains=word)
+                | Q(slugline__icontains=word)
+                | Q(body_text__icontains=word)
+            )
+        return queryset.filter(words), False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/use/",
+                self.admin_site.admin_view(self.use_view),
+                name="wires_wireitem_use",
+            ),
+            *super().get_urls(),
+        ]
+
+    def use_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = get_object_or_404(WireItem, pk=pk)
+        try:
+            story = use_item(item, by=request.user)
+        except (WorkflowError, PermissionDenied) as error:
+            messages.error(request, str(error.args[0] if error.args else error))
+            return HttpResponseRedirect(reverse("admin:wires_wireitem_change", args=[pk]))
+        messages.success(request, f"A draft was made from the agency's version {item.version}.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[story.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["body"] = mark_safe(obj.body)  # sanitised on the way in (markup.sanitise)
+            context["version_diffs"] = version_diffs(obj)
+            context["may_use"] = request.user.has_perm("articles.add_article")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def version_diffs(item: WireItem) -> list[dict]:
+    """Each stored version, newest first, with its diff from the version before it."""
+    versions = list(item.versions.order_by("received_at", "id"))
+    shown, before = [], None
+    for version in versions:
+        lines = [f"Headline: {version.headline}", *version.body_text.splitlines()]
+        changes = list(difflib.unified_diff(before, lines, n=0, lineterm=""))[2:] if before else []
+        shown.append({"version": version, "diff": changes})
+        before = lines
+    return shown[::-1]

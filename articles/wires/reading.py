@@ -1,0 +1,178 @@
+"""What an agency file says: its text stories, the items skipped and why, or why the whole file
+is refused. Pure: nothing of Django, so the parsers are tested on bytes alone.
+
+`read_wire_file(name, data)` sniffs the format (ninjs, NewsML-G2, RSS 2.0, Atom), applies the
+limits (size, nesting) and returns one `Reading` per item; a file that cannot be read safely
+raises `RejectedFile` with the reason, and nothing of it is used.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from ..text import without_control_characters
+
+
+class Format(StrEnum):
+    NINJS = "ninjs"
+    NEWSML_G2 = "newsml-g2"
+    RSS = "rss"
+    ATOM = "atom"
+
+
+class PubStatus(StrEnum):
+    USABLE = "usable"
+    WITHHELD = "withheld"
+    CANCELED = "canceled"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 5 * 1024 * 1024
+    max_depth: int = 64  # of JSON arrays and objects, or of XML elements
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class RejectedFile(Exception):
+    """The file is refused whole; `str()` is the reason for the operator."""
+
+    def __init__(self, reason: str, format: Format):
+        super().__init__(reason)
+        self.format = format
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One item of an agency file: a text story (`skip_reason` empty) or an item skipped."""
+
+    format: Format
+    uri: str
+    version: str | None = None
+    pub_status: PubStatus = PubStatus.USABLE
+    urgency: int | None = None
+    headline: str = ""
+    skip_reason: str = ""
+    agency: str = ""
+    slugline: str = ""
+    language: str = ""
+    byline: str = ""
+    located: str = ""
+    deck: str = ""
+    body_html: str = ""  # sanitised
+    subjects: tuple[str, ...] = ()
+    ed_note: str = ""
+    version_created: datetime | None = None
+    first_created: datetime | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def is_story(self) -> bool:
+        return not self.skip_reason
+
+    @property
+    def version_number(self) -> int | None:
+        """The agency's version as a number, for ordering (ninjs carries it as a string)."""
+        if self.version is not None and self.version.strip().isdigit():
+            return int(self.version)
+        return None
+
+
+_XML_ROOT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
+
+
+def sniff_format(data: bytes) -> Format:
+    """The format from the first bytes: JSON is ninjs; XML by its root element."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        return Format.NINJS
+    # Skip the prolog, comments and any DOCTYPE to the root element's name.
+    body = re.sub(rb"<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", b"", head, flags=re.DOTALL)
+    match = _XML_ROOT.search(body)
+    root = match.group(1).lower() if match else b""
+    if root in (b"rss", b"rdf"):
+        return Format.RSS
+    if root == b"feed":
+        return Format.ATOM
+    return Format.NEWSML_G2
+
+
+def format_for_name(name: str) -> Format:
+    """The format a file's name suggests, for a file that could not be read at all."""
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return {"json": Format.NINJS, "rss": Format.RSS, "atom": Format.ATOM}.get(
+        suffix, Format.NEWSML_G2
+    )
+
+
+def read_wire_file(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Reading]:
+    """The readings of one agency file, in the file's order; raises RejectedFile."""
+    from . import feeds, newsml, ninjs  # the parsers import this module's types
+
+    format = sniff_format(data)
+    if len(data) > limits.max_bytes:
+        raise RejectedFile(
+            f"the file is larger than the limit of {limits.max_bytes:,} bytes", format
+        )
+    if not data.strip():
+        raise RejectedFile("the file is empty", format)
+    parser = {
+        Format.NINJS: ninjs.read,
+        Format.NEWSML_G2: newsml.read,
+        Format.RSS: feeds.read,
+        Format.ATOM: feeds.read,
+    }[format]
+    try:
+        return parser(data, limits, format)
+    except RejectedFile:
+        raise
+    except RecursionError:
+        raise RejectedFile(f"nested deeper than {limits.max_depth} levels", format) from None
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError) as exc:
+        # An agency's odd shape (a list where a name was expected...) refuses the file, never
+        # the run.
+        raise RejectedFile(f"not a readable {format} file: {exc}", format) from exc
+
+
+# Field helpers shared by the parsers: agency values made into the newsroom's.
+
+
+def one_line(value, max_length: int | None = None) -> str:
+    """A single line of text: control characters gone, spaces collapsed, cut at a limit."""
+    if not isinstance(value, str):
+        return ""
+    text = " ".join(without_control_characters(value).split())
+    return text[:max_length] if max_length else text
+
+
+def parse_time(value) -> datetime | None:
+    """An ISO 8601 instant; None when absent, unreadable or without a zone."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def parse_urgency(value) -> int | None:
+    """IPTC urgency 1 (flash) to 9; anything else is no urgency."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9:
+        return value
+    return None
+
+
+def parse_pub_status(value, format: Format) -> PubStatus:
+    """`usable` when absent (the standards' default); an unknown status refuses the item."""
+    if value is None or value == "":
+        return PubStatus.USABLE
+    text = str(value).strip().lower().removeprefix("stat:")
+    try:
+        return PubStatus(text)
+    except ValueError:
+        raise RejectedFile(f"unknown publication status {value!r}", format) from None
