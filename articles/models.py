@@ -288,6 +288,11 @@ class Article(models.Model):
         help_text="Shown to readers in place of a withdrawn story.",
         validators=[refuse_control_characters],
     )
+    withdrawal_shows_headline = models.BooleanField(
+        default=False,
+        help_text="Whether the withdrawal notice names the story. Off unless the editor who "
+        "withdrew it chose so: a legal kill may need the headline gone too.",
+    )
 
     legacy_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     retrieved_at = models.DateTimeField(

@@ -411,17 +411,29 @@ class UnpublishArticle(ReasonedAction):
 
 
 class WithdrawArticle(ReasonedAction):
-    """Kill a published (or scheduled) story: readers see the reason instead of the story."""
+    """Kill a published (or scheduled) story: readers see the reason instead of the story.
+
+    The notice names the story's headline only if the editor says so (`show_headline`): a
+    story killed for legal reasons may need its headline gone too.
+    """
 
     permissions = ("change_article", "withdraw_article")
     reason_missing = "Readers are told why a story was withdrawn: give a reason."
+
+    def __init__(self, article, *, by, show_headline: bool = False, **kwargs):
+        super().__init__(article, by=by, **kwargs)
+        self.show_headline = show_headline
 
     def check_state(self, state) -> None:
         if state.status != Article.Status.PUBLISHED:
             raise WorkflowError("Only a published or scheduled story can be withdrawn.")
 
     def write(self) -> StatusChange:
-        fields = {"status": Article.Status.WITHDRAWN, "withdrawal_reason": self.reason}
+        fields = {
+            "status": Article.Status.WITHDRAWN,
+            "withdrawal_reason": self.reason,
+            "withdrawal_shows_headline": self.show_headline,
+        }
         if self.state.is_scheduled:
             # Killed before its embargo lifted: readers never saw it, so it never comes out,
             # and its address stays a 404 rather than turning into a withdrawal notice.
@@ -442,7 +454,11 @@ class RepublishArticle(ReasonedAction):
 
     def write(self) -> StatusChange:
         now = timezone.now()
-        fields = {"status": Article.Status.PUBLISHED, "withdrawal_reason": ""}
+        fields = {
+            "status": Article.Status.PUBLISHED,
+            "withdrawal_reason": "",
+            "withdrawal_shows_headline": False,
+        }
         update = None
         if self.state.published_at is None:
             # Withdrawn before its embargo lifted: readers never saw it; this is its first

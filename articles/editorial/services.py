@@ -109,10 +109,19 @@ def unpublish_article(
 
 
 def withdraw_article(
-    article: Article, *, by, reason: str, expected_version: int | None = None
+    article: Article,
+    *,
+    by,
+    reason: str,
+    show_headline: bool = False,
+    expected_version: int | None = None,
 ) -> StatusChange:
     return actions.WithdrawArticle(
-        article, by=by, reason=reason, expected_version=expected_version
+        article,
+        by=by,
+        reason=reason,
+        show_headline=show_headline,
+        expected_version=expected_version,
     ).execute()
 
 

@@ -21,7 +21,7 @@ from ..models import Article, Tag, TagRedirect
 from . import formatting
 from .caching import list_page, story_page
 from .filters import ArticleFilter
-from .pages import datelines_for_place, day_url, story_page_context
+from .pages import datelines_for_place, day_url, story_page_context, withdrawal_notice
 from .pagination import PAGE_SIZE, keyset_page
 from .search import CANDIDATES, search
 
@@ -53,14 +53,11 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
         try:
             self.object = self.get_object()
         except Http404:
-            withdrawn = Article.objects.withdrawn().filter(
-                pk=kwargs["pk"], published_at__lte=timezone.now()
-            )
-            notice = withdrawn.values_list("withdrawal_reason", flat=True).first()
+            notice = withdrawal_notice(kwargs["pk"])
             if notice is None:
                 raise
             response = TemplateResponse(
-                request, "articles/article_withdrawn.html", {"notice": notice}, status=410
+                request, "articles/article_withdrawn.html", {"withdrawal": notice}, status=410
             )
             response.surrogate_keys = {keys.story_key(kwargs["pk"])}
             return response
