@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ..models import Article, Revision, StatusChange, Update
 from . import merge
+from .datelines import without_own_dateline
 from .errors import MergeConflict, WorkflowError
 from .permissions import can_edit, require
 from .signals import articles_changed
@@ -152,6 +153,11 @@ class WritesText(ArticleAction):
         self.merged = None
 
     def validate(self) -> None:
+        self.merge_with_changes()
+        if self.final is not None:
+            self.final = without_own_dateline(self.final)
+
+    def merge_with_changes(self) -> None:
         if self.values is None or self.article.pk is None:
             return
         current = self.state.version

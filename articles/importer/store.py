@@ -17,6 +17,7 @@ from ..editorial.services import StaleArticleError, write_version
 from ..editorial.signals import articles_changed
 from ..models import Article, Dateline, Revision, StatusChange, normalise_space
 from ..surrogate_keys import filed_lists
+from ..text import without_typed_dateline
 from .copy import insert_rows
 from .format import LegacyRecord
 from .sources import ParsedDump
@@ -146,7 +147,7 @@ def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
         "headline": record.headline,
         "slug": Article.slug_for(record.headline),
         "deck": record.deck or "",
-        "body": "\n\n".join(record.body),
+        "body": without_typed_dateline("\n\n".join(record.body), _place_names(record)),
         "dateline_id": datelines.id_for(record),
         "published_at": record.published_at,
         "updated_at": record.updated_at,
@@ -155,6 +156,11 @@ def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
         "legacy_story_digest": dump.story_digest,
         "legacy_file_digest": dump.file_digest,
     }
+
+
+def _place_names(record: LegacyRecord) -> list[str]:
+    place = record.dateline
+    return [place.city or "", place.region or "", place.country] if place else []
 
 
 def _lists_of_new(fields: dict) -> set[str]:
