@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 
+from articles.models import StatusChange
 from articles.site.errors import server_error
 from tests.factories import ArticleFactory, DatelineFactory
 from tests.helpers import DESKTOP, PHONE, missing_tool
@@ -41,7 +42,14 @@ def page_types(newsroom) -> dict[str, str]:
         dateline=DatelineFactory(country="India", region="", city="Kochi"),
         published_at=datetime(2016, 5, 25, 4, 0, tzinfo=UTC),
     )
-    withdrawn = ArticleFactory(withdrawn=True, withdrawal_reason="Sources retracted the claim.")
+    withdrawn = ArticleFactory(
+        withdrawn=True,
+        withdrawal_reason="Sources retracted the claim.",
+        withdrawal_shows_headline=True,
+    )
+    StatusChange.objects.create(
+        article=withdrawn, from_status="published", to_status="withdrawn", reason="Retracted."
+    )
     return {
         "home": "/",
         "story": newsroom.get_absolute_url(),
