@@ -13,16 +13,16 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.views.generic import DetailView, ListView
 
 from .. import surrogate_keys as keys
 from ..models import Article, Tag, TagRedirect
-from . import formatting
+from . import formatting, front
 from .caching import list_page, story_page
 from .filters import ArticleFilter
 from .pages import datelines_for_place, day_url, story_page_context, withdrawal_notice
-from .pagination import PAGE_SIZE, keyset_page
+from .pagination import PAGE_SIZE, KeysetPage, encode_cursor, keyset_page
 from .search import CANDIDATES, search
 
 
@@ -123,6 +123,25 @@ PAGES = ("before", "after")
 
 @method_decorator(list_page(query=FILTERS + PAGES), name="dispatch")
 class LatestArticleList(ArticleList):
+    """The home page: the news front (`front.py`); narrowed or paged, the plain list."""
+
+    def get(self, request, *args, **kwargs):
+        if any(request.GET.get(name) for name in FILTERS + PAGES):
+            return super().get(request, *args, **kwargs)
+        stories = list(front.front_queryset(self.narrow(self.get_queryset())))
+        self.front = front.make_front(stories, PAGE_SIZE)
+        self.object_list = stories[:PAGE_SIZE]
+        older = (
+            {"before": encode_cursor(stories[PAGE_SIZE - 1])} if len(stories) > PAGE_SIZE else {}
+        )
+        self.page = KeysetPage(
+            self.object_list, f"?{urlencode(older)}" if older else None, newer_query=None
+        )
+        self.template_name = "articles/front.html"
+        response = self.render_to_response(self.get_context_data(front=self.front))
+        response.surrogate_keys = self.list_keys() | self.front.surrogate_keys()
+        return response
+
     def narrow(self, queryset):
         self.filterset = ArticleFilter(self.request.GET, queryset=queryset)
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()
