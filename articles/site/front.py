@@ -1,9 +1,9 @@
 """The news front: the home page laid out as a reader of a news site expects it.
 
-A lead story, the top stories, then the latest by time, and sections by tag and by place, all
-made from one list of the newest published stories (its datelines joined, its tags
-prefetched), so the front costs the queries of a list page and no more. Only the unnarrowed
-first page of the latest list is a front; a filter or a cursor gives the plain list.
+A lead story, the top stories, then the latest by time, and sections by tag and by place of
+the stories after those, all made from one list of the newest published stories (datelines
+joined, tags prefetched), so the front costs the queries of a list page and no more. Only
+the unnarrowed first page of the latest list is a front; a filter or a cursor gives the list.
 
 The order is by time: the newest story leads. When the desk gives stories a priority (urgency;
 Breaking and Developing), `make_front` is where it chooses the lead and the top stories, and
@@ -65,28 +65,34 @@ def front_queryset(published):
 
 
 def make_front(stories: list[Article], page_size: int) -> Front:
-    """Lay out `stories` (newest first): the first `page_size` as lead, top and latest."""
-    page = stories[:page_size]
+    """Lay out `stories` (newest first): the first `page_size` as lead, top and latest; the
+    others in sections by tag and place, so that no story is shown twice."""
+    page, rest = stories[:page_size], stories[page_size:]
     if not page:
         return Front(lead=None, top=[], latest=[])
-    lead, top = page[0], page[1 : 1 + TOP_STORIES]
     return Front(
-        lead=lead,
-        top=top,
+        lead=page[0],
+        top=page[1 : 1 + TOP_STORIES],
         latest=page[1 + TOP_STORIES :],
-        sections=tag_sections(stories) + place_sections(stories),
+        sections=tag_sections(rest, everywhere=tags_on_most(stories)) + place_sections(rest),
     )
 
 
-def tag_sections(stories: list[Article]) -> list[Section]:
-    """The tags most of the newest stories are filed under, each with its newest stories."""
+def tags_on_most(stories: list[Article]) -> set:
+    """Tags on more than `SECTION_SHARE` of `stories`: the whole front, not a section of it
+    (the demo newsroom's "Demo")."""
     counts = Counter(tag for story in stories for tag in story.tags.all())
-    widest = max(2, int(len(stories) * SECTION_SHARE))
-    chosen = [
-        tag
-        for tag, count in sorted(counts.items(), key=lambda item: (-item[1], item[0].name))
-        if 2 <= count <= widest
-    ][:TAG_SECTIONS]
+    return {tag for tag, count in counts.items() if count > len(stories) * SECTION_SHARE}
+
+
+def tag_sections(stories: list[Article], everywhere: set) -> list[Section]:
+    """The tags most of `stories` are filed under but those `everywhere`, each with its newest
+    of them."""
+    counts = Counter(tag for story in stories for tag in story.tags.all())
+    chosen = sorted(
+        (tag for tag, count in counts.items() if count >= 2 and tag not in everywhere),
+        key=lambda tag: (-counts[tag], tag.name),
+    )[:TAG_SECTIONS]
     return [
         Section(
             heading=tag.name,
@@ -99,7 +105,7 @@ def tag_sections(stories: list[Article]) -> list[Section]:
 
 
 def place_sections(stories: list[Article]) -> list[Section]:
-    """The countries most of the newest stories come from, each with its newest stories."""
+    """The countries most of `stories` come from, each with its newest of them."""
     by_country: dict[str, list[Article]] = {}
     for story in stories:
         if story.dateline is not None:
