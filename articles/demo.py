@@ -1,7 +1,7 @@
 """A demo newsroom: a few dozen made-up stories of the last days, for a first look at the site.
 
 The stories are written the way a desk writes them: `replay()` performs each step (save,
-publish, update, correct, withdraw, schedule) through the editorial services at the moment it
+publish, update, correct, withdraw, schedule) through the editorial actions at the moment it
 happens in the made-up timeline, so versions, update logs, status changes and the caches'
 record of changes are all what real editing leaves. Every demo story is filed under the tag
 `DEMO_TAG` and signed by `DEMO_BYLINE`, so readers and editors can tell it is not news.
@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from .editorial import services
+from .editorial import actions
+from .editorial.finishing import changing
 from .models import Article, Dateline, Revision, Tag, slug_for_name
 
 DEMO_TAG = "Demo"
@@ -327,7 +328,7 @@ def demo_editor():
 
 
 def replay(stories: list[DemoStory], scheduled: DemoStory, *, now: datetime, travel) -> int:
-    """Write the timeline through the editorial services, each step at its own moment.
+    """Write the timeline through the editorial actions, each step at its own moment.
 
     `travel(moment)` is a context manager that sets the clock (time-machine's `travel`); the
     scheduled story is written at `now`, the real time. Returns the number of stories written.
@@ -343,10 +344,12 @@ def replay(stories: list[DemoStory], scheduled: DemoStory, *, now: datetime, tra
         if story.withdrawn:
             steps.append((story.withdrawn[0], _withdraw, story))
     articles: dict[int, Article] = {}
-    for moment, step, story in sorted(steps, key=lambda item: item[0]):
-        with travel(min(moment, now)):
-            step(story, articles, editor)
-    _schedule(scheduled, editor)
+    # One change for the whole demo: the actions join it, and its pages are made once.
+    with changing():
+        for moment, step, story in sorted(steps, key=lambda item: item[0]):
+            with travel(min(moment, now)):
+                step(story, articles, editor)
+        _schedule(scheduled, editor)
     return len(stories) + 1
 
 
@@ -362,7 +365,7 @@ def _new_article(story: DemoStory, editor) -> Article:
         body=story.body,
         dateline=place,
     )
-    services.save_article(article, by=editor, tags=tags)
+    actions.save_article(article, by=editor, tags=tags)
     return article
 
 
@@ -373,7 +376,7 @@ def _tag(name: str) -> Tag:
 
 def _publish(story: DemoStory, articles: dict, editor) -> None:
     article = _new_article(story, editor)
-    services.publish_article(article, by=editor)
+    actions.publish_article(article, by=editor)
     articles[id(story)] = article
 
 
@@ -381,7 +384,7 @@ def _update(story: DemoStory, articles: dict, editor) -> None:
     article = articles[id(story)]
     _, paragraph, note = story.update
     article.body = f"{paragraph}\n\n{article.body}"
-    services.save_article(article, by=editor, kind=Revision.Kind.UPDATE, note=note)
+    actions.save_article(article, by=editor, kind=Revision.Kind.UPDATE, note=note)
 
 
 def _correct(story: DemoStory, articles: dict, editor) -> None:
@@ -389,13 +392,13 @@ def _correct(story: DemoStory, articles: dict, editor) -> None:
     _, wrong, right = story.correction
     article.body = article.body.replace(wrong, right)
     note = f"An earlier version of this story said “{wrong}” had queued; it was {right.lower()}."
-    services.save_article(article, by=editor, kind=Revision.Kind.CORRECTION, note=note)
+    actions.save_article(article, by=editor, kind=Revision.Kind.CORRECTION, note=note)
 
 
 def _withdraw(story: DemoStory, articles: dict, editor) -> None:
-    services.withdraw_article(articles[id(story)], by=editor, reason=story.withdrawn[1])
+    actions.withdraw_article(articles[id(story)], by=editor, reason=story.withdrawn[1])
 
 
 def _schedule(story: DemoStory, editor) -> None:
     article = _new_article(story, editor)
-    services.publish_article(article, by=editor, at=story.published_at)
+    actions.publish_article(article, by=editor, at=story.published_at)

@@ -11,7 +11,7 @@ from tests.importer.helpers import dump_text, run_import
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("articles.migrations.0012_one_spelling_per_country")
+migration = importlib.import_module("articles.migrations.0013_one_spelling_per_country")
 DATELINES = "/admin/articles/dateline/"
 
 

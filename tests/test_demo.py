@@ -1,4 +1,4 @@
-"""manage.py demo_newsroom: a living demo written through the editorial services."""
+"""manage.py demo_newsroom: a living demo written through the editorial actions."""
 
 import io
 from datetime import timedelta
@@ -68,7 +68,7 @@ def test_the_demo_shows_updates_a_correction_a_withdrawal_and_a_schedule(demo):
     assert scheduled.published_at < timezone.now() + timedelta(hours=12)
 
 
-def test_every_step_went_through_the_editorial_services_at_its_own_time(demo):
+def test_every_step_went_through_the_editorial_actions_at_its_own_time(demo):
     for article in demo.published():
         publication = article.status_changes.get(to_status=Article.Status.PUBLISHED)
         assert publication.by.username == DEMO_ACCOUNT

@@ -2,9 +2,9 @@
 
 The site prints a story's dateline before its first paragraph, so "BEIRUT — ..." typed into
 the body of a story datelined Beirut would be printed twice. The rule itself is the pure
-`articles.text.without_typed_dateline`; it is applied to the text an action writes (every
-save, from the admin, the services and anything else) and to the importer's stories, never in
-the renderer, so the stored body is what readers read and versions diff.
+`articles.text.without_typed_dateline`; it is applied to the text every action writes,
+whoever calls it, and to the importer's stories, never in the renderer, so the stored body is
+what readers read and versions diff.
 """
 
 from ..models import Dateline

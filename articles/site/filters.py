@@ -16,8 +16,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .. import formatting
 from ..models import Article, Dateline, Tag
-from . import formatting
 
 
 def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -58,9 +58,13 @@ class Front:
 
 
 def front_queryset(published):
-    """The newest `FRONT_STORIES` of `published()` with what the front shows of them."""
+    """The newest `FRONT_STORIES` of `published()` with what the front shows of them: all
+    their fields (a list fetches its stored summaries only), their datelines and tags."""
     return (
-        published.select_related("dateline").prefetch_related("tags").latest_first()[:FRONT_STORIES]
+        published.defer(None)
+        .select_related("dateline")
+        .prefetch_related("tags")
+        .latest_first()[:FRONT_STORIES]
     )
 
 

@@ -27,7 +27,7 @@ def test_a_phone_shows_at_least_four_headlines_on_its_first_screen(
         page.goto(live_server.url)
         page.screenshot(path=f"{artefacts_dir}/front-390px.png")
         page.screenshot(path=f"{artefacts_dir}/front-390px-full.png", full_page=True)
-        boxes = [box.bounding_box() for box in page.locator(".front-headline").all()]
+        boxes = [h.bounding_box() for h in page.locator(".front-headline, .summary-headline").all()]
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
     finally:
         context.close()
@@ -48,7 +48,7 @@ def test_a_laptop_shows_the_lead_beside_the_top_stories_and_the_sections(
         lead = page.locator(".front-story-lead").bounding_box()
         top = page.locator(".front-top-stories").bounding_box()
         sections = page.locator(".front-section-heading a").all_inner_texts()
-        latest = page.locator(".front-latest .front-headline").count()
+        latest = page.locator(".front-latest .summary-headline").count()
         page.locator(".front-section-heading a").first.click()
         page.wait_for_load_state()
         section_page = page.locator(".summary-headline").count()

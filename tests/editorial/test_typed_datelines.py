@@ -6,7 +6,7 @@ readers see the dateline once.
 
 import pytest
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Dateline
 from tests.factories import ArticleFactory
 from tests.importer.helpers import dump_text, run_import
@@ -22,7 +22,7 @@ def beirut():
 def test_a_new_story_is_saved_without_the_dateline_typed_into_its_body(editor, beirut):
     article = Article(headline="Talks resume", body="BEIRUT (AP) — Talks resumed.", dateline=beirut)
 
-    revision = services.save_article(article, by=editor)
+    revision = actions.save_article(article, by=editor)
 
     article.refresh_from_db()
     assert article.body == "Talks resumed."
@@ -32,10 +32,10 @@ def test_a_new_story_is_saved_without_the_dateline_typed_into_its_body(editor, b
 def test_an_edit_of_a_live_story_and_its_publication_are_cleaned_too(editor, beirut):
     article = ArticleFactory(dateline=beirut, body="Talks resumed.")
     article.body = "Beirut, Lebanon - Talks resumed at noon."
-    services.publish_article(article, by=editor)
+    actions.publish_article(article, by=editor)
     article.body = "BEIRUT — Talks ended."
 
-    services.save_article(article, by=editor, kind="update", note="Talks ended.")
+    actions.save_article(article, by=editor, kind="update", note="Talks ended.")
 
     article.refresh_from_db()
     assert article.body == "Talks ended."
@@ -48,7 +48,7 @@ def test_an_edit_of_a_live_story_and_its_publication_are_cleaned_too(editor, bei
 def test_another_place_typed_at_the_start_is_the_writers_and_stays(editor, beirut):
     article = Article(headline="Talks", body="DAMASCUS — Talks resumed.", dateline=beirut)
 
-    services.save_article(article, by=editor)
+    actions.save_article(article, by=editor)
 
     assert Article.objects.get().body == "DAMASCUS — Talks resumed."
 
@@ -64,8 +64,8 @@ def test_the_import_stores_the_body_without_its_typed_dateline(tmp_path):
 
 def test_readers_see_the_dateline_once(client, editor, beirut):
     article = Article(headline="Talks resume", body="BEIRUT — Talks resumed.", dateline=beirut)
-    services.save_article(article, by=editor)
-    services.publish_article(article, by=editor)
+    actions.save_article(article, by=editor)
+    actions.publish_article(article, by=editor)
 
     page = client.get(article.get_absolute_url()).text
 

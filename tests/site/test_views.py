@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Revision, Update
 from articles.site.caching import process_pages
 from articles.site.views import story_page_context
@@ -170,7 +170,7 @@ def test_the_withdrawal_notice_says_when_and_why_and_names_the_story_only_if_cho
         published=True, published_at=PUBLISHED, headline="Minister resigns over land deal"
     )
     with time_machine.travel(UPDATED, tick=False):
-        services.withdraw_article(
+        actions.withdraw_article(
             article, by=editor, reason="The report was wrong.", show_headline=show_headline
         )
 
@@ -191,10 +191,10 @@ def test_the_withdrawal_notice_says_when_and_why_and_names_the_story_only_if_cho
 def test_the_choice_to_name_a_withdrawn_story_is_recorded_and_undone_by_republishing(editor):
     article = ArticleFactory(published=True)
 
-    services.withdraw_article(article, by=editor, reason="Legal advice.", show_headline=True)
+    actions.withdraw_article(article, by=editor, reason="Legal advice.", show_headline=True)
     article.refresh_from_db()
     assert article.withdrawal_shows_headline
-    services.republish_article(article, by=editor, note="Cleared by the lawyers.")
+    actions.republish_article(article, by=editor, note="Cleared by the lawyers.")
 
     article.refresh_from_db()
     assert (article.withdrawal_shows_headline, article.withdrawal_reason) == (False, "")

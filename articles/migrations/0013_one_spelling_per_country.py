@@ -30,7 +30,7 @@ def one_spelling_per_country(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_withdrawal_shows_headline'),
+        ('articles', '0012_withdrawal_shows_headline'),
     ]
 
     operations = [
