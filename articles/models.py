@@ -99,6 +99,13 @@ class DatelineQuerySet(models.QuerySet):
             models.Exists(Article.objects.published().filter(dateline=models.OuterRef("pk")))
         )
 
+    def country_spelling(self, country: str) -> str:
+        """How the newsroom spells `country`: as its places already do, ignoring case and
+        spacing ("india" when "India" exists is "India"); a new country as typed."""
+        country = normalise_space(country)
+        existing = self.filter(country__iexact=country).order_by("pk").values_list("country")
+        return next(iter(existing[:1]), (country,))[0]
+
     def get_or_create_place(
         self, country: str, region: str = "", city: str = ""
     ) -> tuple["Dateline", bool]:
@@ -123,7 +130,12 @@ class DatelineQuerySet(models.QuerySet):
 class Dateline(models.Model):
     """Where a story was reported from, formatted in wire style ("BEIRUT, Lebanon")."""
 
-    country = models.CharField(max_length=100, validators=[refuse_control_characters])
+    country = models.CharField(
+        max_length=100,
+        validators=[refuse_control_characters],
+        help_text="A country has one spelling: typed in another case (“india” when “India” "
+        "exists), a new place takes the spelling the country already has.",
+    )
     region = models.CharField(
         max_length=100,
         blank=True,
@@ -148,7 +160,9 @@ class Dateline(models.Model):
         return self.wire_style()
 
     def save(self, *args, **kwargs) -> None:
-        self.country = normalise_space(self.country)
+        # One spelling per country, whatever its cities and regions: readers get one "India",
+        # one country page and one feed, never "India" and "india" side by side.
+        self.country = Dateline.objects.exclude(pk=self.pk).country_spelling(self.country)
         self.region = normalise_space(self.region)
         self.city = normalise_space(self.city)
         super().save(*args, **kwargs)
@@ -346,6 +360,11 @@ class Article(models.Model):
         blank=True,
         help_text="Shown to readers in place of a withdrawn story.",
         validators=[refuse_control_characters],
+    )
+    withdrawal_shows_headline = models.BooleanField(
+        default=False,
+        help_text="Whether the withdrawal notice names the story. Off unless the editor who "
+        "withdrew it chose so: a legal kill may need the headline gone too.",
     )
 
     legacy_id = models.CharField(max_length=64, unique=True, null=True, blank=True)

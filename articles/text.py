@@ -36,3 +36,34 @@ def control_characters_in(text: str, *, multiline: bool = False) -> set[str]:
 
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
     return bool(control_characters_in(text, multiline=multiline))
+
+
+# What may follow the place in a typed dateline before its dash: more of the place
+# ("BEIRUT, Lebanon"), a date ("NEW DELHI, Mar 3"), an agency ("(Reuters)").
+_DATELINE_DATE = r"(?:\s*,\s*[A-Za-z]{3,9}\.?\s+\d{1,2})"
+_DATELINE_AGENCY = r"(?:\s*\([^()\n]{1,40}\))"
+# Em dash, en dash, horizontal bar (spaced or not), or one or two hyphens after a space.
+_DATELINE_DASH = "(?:\\s+(?:[\u2014\u2013\u2015]|--?)|\\s*[\u2014\u2013\u2015])\\s*"
+
+
+def without_typed_dateline(body: str, places: list[str]) -> str:
+    """`body` without the dateline its writer typed at its start, wire style.
+
+    The site prints the story's dateline before its first paragraph ("BEIRUT — ..."), so a
+    body that opens with the same place and a dash ("BEIRUT —", "Beirut, Lebanon (AP) -",
+    "NEW DELHI, Mar 3 (PTI) --") would print it twice. `places` are the story's own place
+    names (city, region, country). Only a lead made of those names, optionally a date and an
+    agency, then a dash, is removed: a body that opens with another place, or with a sentence
+    that names the place ("Beirut is calm"), is kept as it is.
+    """
+    names = sorted({" ".join(place.split()) for place in places if place.strip()}, key=len)
+    if not names:
+        return body
+    place = "|".join(r"\s+".join(map(re.escape, name.split())) for name in reversed(names))
+    lead = re.compile(
+        rf"\A\s*(?:{place})(?:\s*,\s*(?:{place}))*"
+        rf"{_DATELINE_DATE}?{_DATELINE_AGENCY}?{_DATELINE_DASH}(?=\S)",
+        re.IGNORECASE,
+    )
+    match = lead.match(body)
+    return body[match.end() :] if match else body

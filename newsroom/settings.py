@@ -317,6 +317,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes announces its configuration each time Django starts (every command, every
+    # worker): noise before a command's own output. Its warnings and lockouts still show.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 # Agency wires (manage.py ingest_wires): the largest file or feed response read; a feed URL

@@ -1,4 +1,4 @@
-"""The one rule for control characters, shared by the forms, the importer and every output."""
+"""Rules for text itself: control characters, and a dateline typed at the start of a body."""
 
 import xml.etree.ElementTree as ET
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.text import has_control_characters, without_control_characters
+from articles.text import has_control_characters, without_control_characters, without_typed_dateline
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,51 @@ def test_whatever_the_input_the_result_can_be_written_as_xml(text):
 
     assert (parsed.text or "") == cleaned
     assert without_control_characters(cleaned, multiline=True) == cleaned
+
+
+# --- A dateline typed at the start of the body ----------------------------------------------
+
+BEIRUT = ["Beirut", "", "Lebanon"]
+NEW_DELHI = ["New Delhi", "Delhi", "India"]
+
+
+@pytest.mark.parametrize(
+    ("body", "places"),
+    [
+        ("BEIRUT — Talks resumed.", BEIRUT),
+        ("BEIRUT—Talks resumed.", BEIRUT),
+        ("  BEIRUT - Talks resumed.", BEIRUT),
+        ("BEIRUT -- Talks resumed.", BEIRUT),
+        ("Beirut, Lebanon \u2013 Talks resumed.", BEIRUT),
+        ("BEIRUT, Lebanon (AP) — Talks resumed.", BEIRUT),
+        ("BEIRUT (Reuters) - Talks resumed.", BEIRUT),
+        ("NEW DELHI, Mar 3 (PTI) — Talks resumed.", NEW_DELHI),
+        ("NEW  DELHI —  Talks resumed.", NEW_DELHI),
+        ("INDIA — Talks resumed.", NEW_DELHI),
+    ],
+)
+def test_a_dateline_the_writer_typed_is_removed(body, places):
+    assert without_typed_dateline(body, places) == "Talks resumed."
+
+
+def test_only_the_lead_goes_and_the_rest_of_the_body_is_kept_as_it_was():
+    body = "BEIRUT — Talks resumed.\n\nIn BEIRUT — the capital — shops opened."
+
+    assert without_typed_dateline(body, BEIRUT) == (
+        "Talks resumed.\n\nIn BEIRUT — the capital — shops opened."
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "places"),
+    [
+        ("BEIRUT — Talks resumed.", NEW_DELHI),  # another place: the writer's, not a repeat
+        ("Beirut is calm — for now.", BEIRUT),  # a sentence naming the place
+        ("Beirut-based banks reopened.", BEIRUT),
+        ("BEIRUT —", BEIRUT),  # nothing after it: it is all the body says
+        ("Talks resumed in BEIRUT — at last.", BEIRUT),
+        ("BEIRUT — Talks resumed.", []),  # a story with no dateline prints none
+    ],
+)
+def test_anything_else_is_kept(body, places):
+    assert without_typed_dateline(body, places) == body

@@ -16,6 +16,7 @@ from ..desk.queue import desk_queue
 from ..formatting import reader_time
 from ..models import Article
 from . import autosave, presence
+from .forms import PUBLISH, SCHEDULE
 from .params import whole_number
 
 
@@ -127,23 +128,38 @@ class DeskMixin:
 
     def response_add(self, request, obj, post_url_continue=None):
         autosave.discard(None, request.user)  # the new story it was kept for exists now
-        self._after_save(request, obj)
+        autosave.discard(obj, request.user)
+        if self._announce_publication(request, obj):
+            return self.response_post_save_add(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        self._after_save(request, obj)
+        # The saved story holds the editor's text now: their autosave has done its job.
+        autosave.discard(obj, request.user)
+        if self._announce_publication(request, obj):
+            return self.response_post_save_change(request, obj)
         return super().response_change(request, obj)
 
-    def _after_save(self, request, obj):
-        """The saved story holds the editor's text now: their autosave has done its job."""
-        autosave.discard(obj, request.user)
-        if "_publish" in request.POST and obj.is_published:
+    def _announce_publication(self, request, obj) -> bool:
+        """After "Publish now" or "Schedule", one message saying what readers get, and when.
+
+        It replaces Django's "was changed successfully", which would only repeat it.
+        """
+        if PUBLISH not in request.POST and SCHEDULE not in request.POST:
+            return False
+        if obj.is_published:
             url = request.build_absolute_uri(obj.get_absolute_url())
-            self.message_user(
-                request,
-                format_html('Readers can see it now: <a href="{}">{}</a>', url, url),
-                messages.SUCCESS,
+            message = format_html(
+                '“{}” is published. Readers can see it now: <a href="{}">{}</a>', obj, url, url
             )
+        else:
+            message = format_html(
+                "“{}” is scheduled for {}: readers see it from then on.",
+                obj,
+                reader_time(obj.published_at),
+            )
+        self.message_user(request, message, messages.SUCCESS)
+        return True
 
     def get_view_on_site_url(self, obj=None):
         """The public page of a story readers can see; the staff preview of any other."""

@@ -292,3 +292,18 @@ class ReasonForm(forms.Form):
         self.fields["reason"].required = required
         self.fields["reason"].label = label
         self.fields["reason"].help_text = help_text
+
+    def action_arguments(self) -> dict:
+        """The form's answers as the editorial action's arguments."""
+        return dict(self.cleaned_data)
+
+
+class WithdrawalForm(ReasonForm):
+    """A withdrawal's reason, and whether the notice readers get names the story."""
+
+    show_headline = forms.BooleanField(
+        label="Name the story in the notice",
+        required=False,
+        help_text="Readers who follow a link see the headline above the reason. Leave this "
+        "off when the headline itself must go (a legal kill).",
+    )

@@ -276,11 +276,6 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
                 f"({fields or 'none to the text'}) are kept and yours merged in.",
                 messages.WARNING,
             )
-        if isinstance(action, actions.PublishArticle):
-            verb = "scheduled for " + newsroom_time(obj.published_at)
-            if obj.is_published:
-                verb = "published"
-            self.message_user(request, f"“{obj}” is {verb}.", messages.SUCCESS)
 
     def save_related(self, request, form, formsets, change):
         """Tags were saved by the editorial action with the rest of the version, so the

@@ -19,7 +19,7 @@ from ..desk import handoff, labels
 from ..editorial import actions
 from ..editorial.errors import StaleArticleError, WorkflowError
 from ..models import Article
-from .forms import ReasonForm
+from .forms import ReasonForm, WithdrawalForm
 from .params import whole_number
 
 
@@ -35,6 +35,7 @@ class Workflow:
     reason_required: bool = True
     # The button on one story's page, where "<button> this story" does not read.
     button_one: str = ""
+    form_class: type[ReasonForm] = ReasonForm
 
     # The one-story pages (unpublish, withdraw, republish) word the same texts for one story.
 
@@ -138,6 +139,7 @@ WORKFLOW = {
         "Readers will see the reason below instead of these stories.",
         "Reason shown to readers",
         "Readers see this note instead of the story.",
+        WithdrawalForm,
     ),
     "republish": Workflow(
         actions.RepublishArticle,
@@ -213,7 +215,7 @@ class WorkflowActionsMixin:
         confirmed = request.method == "POST" and request.POST.get("post") == "yes"
         form = None
         if workflow.reason_label:
-            form = ReasonForm(
+            form = workflow.form_class(
                 request.POST if confirmed else None,
                 label=workflow.reason_label,
                 help_text=workflow.reason_help,
@@ -250,7 +252,7 @@ class WorkflowActionsMixin:
 
     def _apply_workflow(self, request, articles, operation, form):
         workflow = WORKFLOW[operation]
-        reason = {"reason": form.cleaned_data["reason"]} if form is not None else {}
+        answers = form.action_arguments() if form is not None else {}
         done = 0
         for article in articles:
             expected = whole_number(request.POST.get(f"version_{article.pk}"))
@@ -260,7 +262,7 @@ class WorkflowActionsMixin:
             name = str(article)
             try:
                 workflow.action(
-                    article, by=request.user, expected_version=expected, **reason
+                    article, by=request.user, expected_version=expected, **answers
                 ).execute()
             except StaleArticleError:
                 self.message_user(

@@ -26,6 +26,7 @@ from .. import content
 from ..models import Article, Revision, StatusChange, Update
 from ..surrogate_keys import NEWS, SEARCH, story_key
 from . import merge
+from .datelines import without_own_dateline
 from .errors import MergeConflict, StaleArticleError, WorkflowError
 from .finishing import changing
 from .permissions import can_edit, require
@@ -181,6 +182,11 @@ class WritesText(ArticleAction):
         self.merged = None
 
     def validate(self) -> None:
+        self.merge_with_changes()
+        if self.final is not None:
+            self.final = without_own_dateline(self.final)
+
+    def merge_with_changes(self) -> None:
         if self.values is None or self.article.pk is None:
             return
         current = self.state.version
@@ -438,17 +444,29 @@ class UnpublishArticle(ReasonedAction):
 
 
 class WithdrawArticle(ReasonedAction):
-    """Kill a published (or scheduled) story: readers see the reason instead of the story."""
+    """Kill a published (or scheduled) story: readers see the reason instead of the story.
+
+    The notice names the story's headline only if the editor says so (`show_headline`): a
+    story killed for legal reasons may need its headline gone too.
+    """
 
     permissions = ("change_article", "withdraw_article")
     reason_missing = "Readers are told why a story was withdrawn: give a reason."
+
+    def __init__(self, article, *, by, show_headline: bool = False, **kwargs):
+        super().__init__(article, by=by, **kwargs)
+        self.show_headline = show_headline
 
     def check_state(self, state) -> None:
         if state.status != Article.Status.PUBLISHED:
             raise WorkflowError("Only a published or scheduled story can be withdrawn.")
 
     def write(self) -> StatusChange:
-        fields = {"status": Article.Status.WITHDRAWN, "withdrawal_reason": self.reason}
+        fields = {
+            "status": Article.Status.WITHDRAWN,
+            "withdrawal_reason": self.reason,
+            "withdrawal_shows_headline": self.show_headline,
+        }
         if self.state.is_scheduled:
             # Killed before its embargo lifted: readers never saw it, so it never comes out,
             # and its address stays a 404 rather than turning into a withdrawal notice.
@@ -469,7 +487,11 @@ class RepublishArticle(ReasonedAction):
 
     def write(self) -> StatusChange:
         now = timezone.now()
-        fields = {"status": Article.Status.PUBLISHED, "withdrawal_reason": ""}
+        fields = {
+            "status": Article.Status.PUBLISHED,
+            "withdrawal_reason": "",
+            "withdrawal_shows_headline": False,
+        }
         update = None
         if self.state.published_at is None:
             # Withdrawn before its embargo lifted: readers never saw it; this is its first
@@ -601,10 +623,19 @@ def unpublish_article(
 
 
 def withdraw_article(
-    article: Article, *, by, reason: str, expected_version: int | None = None
+    article: Article,
+    *,
+    by,
+    reason: str,
+    show_headline: bool = False,
+    expected_version: int | None = None,
 ) -> StatusChange:
     return WithdrawArticle(
-        article, by=by, reason=reason, expected_version=expected_version
+        article,
+        by=by,
+        reason=reason,
+        show_headline=show_headline,
+        expected_version=expected_version,
     ).execute()
 
 

@@ -22,6 +22,7 @@ from ..editorial.finishing import Change, changing
 from ..editorial.versions import write_version
 from ..lists import filed_under
 from ..models import Article, Dateline, Revision, StatusChange, normalise_space
+from ..text import without_typed_dateline
 from .copy import insert_rows, reserve_keys
 from .format import LegacyRecord
 from .sources import ParsedDump
@@ -151,7 +152,7 @@ def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
         "headline": record.headline,
         "slug": Article.slug_for(record.headline),
         "deck": record.deck or "",
-        "body": "\n\n".join(record.body),
+        "body": without_typed_dateline("\n\n".join(record.body), _place_names(record)),
         "dateline_id": datelines.id_for(record),
         "published_at": record.published_at,
         "updated_at": record.updated_at,
@@ -160,6 +161,11 @@ def _story_fields(dump: ParsedDump, datelines: DatelineCache) -> dict:
         "legacy_story_digest": dump.story_digest,
         "legacy_file_digest": dump.file_digest,
     }
+
+
+def _place_names(record: LegacyRecord) -> list[str]:
+    place = record.dateline
+    return [place.city or "", place.region or "", place.country] if place else []
 
 
 def _lists_of_new(fields: dict) -> set[str]:

@@ -6,9 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_urgency_slugline_desk_and_notices'),
-        # Also joins the write path's migration of the same number (issue 17).
-        ('articles', '0011_story_output_stored_at_write'),
+        ('articles', '0012_urgency_slugline_desk_and_notices'),
     ]
 
     operations = [

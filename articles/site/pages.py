@@ -6,13 +6,14 @@ exactly what readers get and every surface builds the same addresses.
 
 import json
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import formatting
 from ..lists import day_url
-from ..models import Article, Dateline
+from ..models import Article, Dateline, StatusChange
 from ..structured_data import json_ld_script
 from .history import change_history
 
@@ -77,3 +78,31 @@ def datelines_for_place(country_slug: str, city_slug: str | None = None) -> list
     if not places:
         raise Http404("No such place.")
     return places
+
+
+def withdrawal_notice(article_id: int) -> dict | None:
+    """What readers of a withdrawn story's address are told (one query), or None.
+
+    When it was withdrawn and the newsroom's notice; its headline only if the editor who
+    withdrew it chose to name it. A story withdrawn before readers saw it has no notice: its
+    address stays "not found".
+    """
+    withdrawn_at = (
+        StatusChange.objects.filter(article=OuterRef("pk"), to_status=Article.Status.WITHDRAWN)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    notice = (
+        Article.objects.withdrawn()
+        .filter(pk=article_id, published_at__lte=timezone.now())
+        .annotate(withdrawn_at=Subquery(withdrawn_at))
+        .values("withdrawal_reason", "withdrawal_shows_headline", "headline", "withdrawn_at")
+        .first()
+    )
+    if notice is None:
+        return None
+    return {
+        "reason": notice["withdrawal_reason"],
+        "at": notice["withdrawn_at"],
+        "headline": notice["headline"] if notice["withdrawal_shows_headline"] else "",
+    }

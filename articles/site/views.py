@@ -20,10 +20,11 @@ from .. import formatting, lists
 from .. import surrogate_keys as keys
 from ..desk.labels import label_ends_at
 from ..models import Article, Tag, TagRedirect
+from . import front
 from .caching import list_page, story_page
 from .filters import ArticleFilter
-from .pages import datelines_for_place, story_page_context
-from .pagination import PAGE_SIZE, keyset_page
+from .pages import datelines_for_place, story_page_context, withdrawal_notice
+from .pagination import PAGE_SIZE, KeysetPage, encode_cursor, keyset_page
 from .search import CANDIDATES, search
 
 
@@ -54,14 +55,11 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
         try:
             self.object = self.get_object()
         except Http404:
-            withdrawn = Article.objects.withdrawn().filter(
-                pk=kwargs["pk"], published_at__lte=timezone.now()
-            )
-            notice = withdrawn.values_list("withdrawal_reason", flat=True).first()
+            notice = withdrawal_notice(kwargs["pk"])
             if notice is None:
                 raise
             response = TemplateResponse(
-                request, "articles/article_withdrawn.html", {"notice": notice}, status=410
+                request, "articles/article_withdrawn.html", {"withdrawal": notice}, status=410
             )
             response.surrogate_keys = {keys.story_key(kwargs["pk"])}
             return response
@@ -135,6 +133,25 @@ PAGES = ("before", "after")
 
 @method_decorator(list_page(query=FILTERS + PAGES), name="dispatch")
 class LatestArticleList(ArticleList):
+    """The home page: the news front (`front.py`); narrowed or paged, the plain list."""
+
+    def get(self, request, *args, **kwargs):
+        if any(request.GET.get(name) for name in FILTERS + PAGES):
+            return super().get(request, *args, **kwargs)
+        self.list = self.story_list()
+        stories = list(front.front_queryset(self.narrow(self.get_queryset())))
+        self.front = front.make_front(stories, PAGE_SIZE)
+        self.object_list = stories[:PAGE_SIZE]
+        older = None
+        if len(stories) > PAGE_SIZE:
+            older = f"?before={encode_cursor(stories[PAGE_SIZE - 1])}"
+        self.page = KeysetPage(self.object_list, older_query=older, newer_query=None)
+        self.template_name = "articles/front.html"
+        response = self.render_to_response(self.get_context_data(front=self.front))
+        response.surrogate_keys = self.list.keys | self.front.surrogate_keys()
+        response.labels_end_at = label_ends_at(self.front.stories)
+        return response
+
     def narrow(self, queryset):
         self.filterset = ArticleFilter(self.request.GET, queryset=super().narrow(queryset))
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()

@@ -477,6 +477,25 @@ def test_withdraw_from_the_story_page(editor_client, editor):
     assert response.status_code == 302
     change = Article.objects.get().status_changes.get()
     assert (change.to_status, change.by, change.reason) == ("withdrawn", editor, "Legal advice.")
+    assert not Article.objects.get().withdrawal_shows_headline
+
+
+def test_the_editor_who_withdraws_a_story_chooses_whether_the_notice_names_it(editor_client):
+    article = ArticleFactory(published=True)
+    url = f"/admin/articles/article/{article.pk}/withdraw/"
+    assert "Name the story in the notice" in editor_client.get(url).text
+
+    editor_client.post(
+        url,
+        {
+            f"version_{article.pk}": article.version,
+            "reason": "Retracted.",
+            "show_headline": "on",
+            "post": "yes",
+        },
+    )
+
+    assert Article.objects.get().withdrawal_shows_headline
 
 
 # History and restore

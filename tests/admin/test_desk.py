@@ -219,7 +219,23 @@ def test_publishing_links_to_the_live_story(client, editor):
     article.refresh_from_db()
     assert article.is_published
     url = f"http://testserver{article.get_absolute_url()}"
-    assert f'Readers can see it now: <a href="{url}">{url}</a>' in response.text
+    assert [str(message) for message in response.context["messages"]] == [
+        f'“{article.headline}” is published. Readers can see it now: <a href="{url}">{url}</a>'
+    ]
+    assert "changed successfully" not in response.text
+
+
+def test_publishing_a_new_story_says_so_once(client, editor):
+    client.force_login(editor)
+    story = Article(headline="Ferry resumes", slug="ferry-resumes", body="Boats sail again.")
+    data = {**form_data(story), "_publish": "1"}
+
+    response = client.post(ADD, data, follow=True)
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert len(messages) == 1
+    assert messages[0].startswith("“Ferry resumes” is published. Readers can see it now:")
+    assert "added successfully" not in response.text
 
 
 def test_scheduling_does_not_claim_the_story_is_live(client, editor):
@@ -233,6 +249,54 @@ def test_scheduling_does_not_claim_the_story_is_live(client, editor):
     }
     response = client.post(change_url(article), data, follow=True)
     assert "Readers can see it now" not in response.text
+
+
+def test_scheduling_says_when_readers_get_the_story_in_one_message(client, editor):
+    article = ArticleFactory(headline="Budget day")
+    client.force_login(editor)
+    data = {
+        **form_data(article),
+        "_schedule": "1",
+        "publish_at_0": "2099-01-01",
+        "publish_at_1": "10:00",
+    }
+
+    response = client.post(change_url(article), data, follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "“Budget day” is scheduled for Jan. 1, 2099, 10 a.m. IST: readers see it from then on."
+    ]
+
+
+def test_saving_a_draft_keeps_djangos_one_message(client, editor):
+    article = ArticleFactory()
+    client.force_login(editor)
+
+    response = client.post(change_url(article), form_data(article), follow=True)
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert len(messages) == 1
+    assert "was changed successfully" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [
+        ({}, "<dt>Draft</dt><dd>Not published</dd>"),
+        ({"scheduled": True}, "<dt>Scheduled</dt><dd>Not published yet: readers see it from"),
+        ({"withdrawn": True}, "<dt>Withdrawn</dt><dd>Not published"),
+        ({"published": True}, "<dt>Published</dt><dd><time"),
+    ],
+)
+def test_the_preview_says_whether_the_story_is_published(client, editor, state, shown):
+    article = ArticleFactory(**state)
+    client.force_login(editor)
+
+    page = client.get(preview_url(article)).text
+
+    assert shown in page
+    if not state.get("published"):
+        assert "<dt>Published</dt>" not in page
 
 
 def test_djangos_history_page_leads_to_the_versions(client, editor):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from articles.editorial import actions
 from articles.models import Article, Autosave
 from tests.factories import ArticleFactory, UpdateFactory
-from tests.helpers import member_of
+from tests.helpers import DESKTOP, member_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -205,3 +205,22 @@ def test_the_admin_at_a_phones_width(browser, live_server, artefacts_dir):
     page.screenshot(path=f"{artefacts_dir}/desk-phone-dashboard.png", full_page=True)
     no_csp_errors(page)
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 1280, "height": 900}])
+def test_the_headline_box_shows_a_whole_120_character_headline(
+    browser, live_server, artefacts_dir, viewport
+):
+    headline = ("Monsoon rains flood " * 6)[:117] + "end"
+    assert len(headline) == 120
+    article = ArticleFactory(headline=headline)
+    context, page = open_as(browser, live_server, member_of("Editors", "ravi"), viewport)
+    page.goto(change_url(live_server, article))
+
+    box = page.locator("#id_headline")
+    expect(box).to_have_value(headline)
+    shown = box.evaluate("input => input.scrollWidth <= input.clientWidth")
+    page.screenshot(path=f"{artefacts_dir}/admin-headline-{viewport['width']}px.png")
+    context.close()
+
+    assert shown, "the headline box cuts the headline off"

@@ -102,7 +102,7 @@ def test_search_page_has_one_search_box_filled_with_the_words(page, live_server,
 
 
 @pytest.mark.parametrize("path", ["/", "/search/?q=floods"])
-def test_filters_sit_above_the_stories_on_a_phone_and_beside_them_on_a_laptop(
+def test_filters_are_one_closed_line_above_the_stories_on_a_phone_and_beside_them_on_a_laptop(
     browser, live_server, newsroom, path
 ):
     context = browser.new_context(viewport=PHONE)
@@ -110,11 +110,15 @@ def test_filters_sit_above_the_stories_on_a_phone_and_beside_them_on_a_laptop(
     try:
         page.goto(live_server.url + path)
         filters = page.locator(".filters").bounding_box()
-        first_story = page.locator(".summary").first.bounding_box()
+        first_story = page.locator(".summary, .front-story").first.bounding_box()
         assert filters["y"] + filters["height"] <= first_story["y"]
+        assert filters["height"] < 60  # closed: its summary line only
+        assert not page.get_by_label("Country").is_visible()
+        page.get_by_text("Narrow the list").click()
+        assert page.get_by_label("Country").is_visible()
         page.set_viewport_size(DESKTOP)
         filters = page.locator(".filters").bounding_box()
-        first_story = page.locator(".summary").first.bounding_box()
+        first_story = page.locator(".summary, .front-story").first.bounding_box()
         assert filters["x"] >= first_story["x"] + first_story["width"]
         assert filters["y"] <= first_story["y"] + first_story["height"]
     finally:

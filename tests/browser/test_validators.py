@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 
+from articles.models import StatusChange
 from articles.site.errors import server_error
-from tests.factories import ArticleFactory, DatelineFactory
+from tests.factories import ArticleFactory, DatelineFactory, TagFactory
 from tests.helpers import DESKTOP, PHONE, missing_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +42,24 @@ def page_types(newsroom) -> dict[str, str]:
         dateline=DatelineFactory(country="India", region="", city="Kochi"),
         published_at=datetime(2016, 5, 25, 4, 0, tzinfo=UTC),
     )
-    withdrawn = ArticleFactory(withdrawn=True, withdrawal_reason="Sources retracted the claim.")
+    # Older stories, enough for the front's sections by tag and place.
+    energy, health = TagFactory(name="Energy"), TagFactory(name="Health")
+    for n in range(24):
+        ArticleFactory(
+            published=True,
+            headline=f"Grid and clinic report number {n}",
+            tags=[energy if n % 2 else health],
+            dateline=DatelineFactory(country="Nepal" if n % 3 else "Sri Lanka", city=f"Town {n}"),
+            published_at=datetime(2016, 5, 20, n % 24, 0, tzinfo=UTC),
+        )
+    withdrawn = ArticleFactory(
+        withdrawn=True,
+        withdrawal_reason="Sources retracted the claim.",
+        withdrawal_shows_headline=True,
+    )
+    StatusChange.objects.create(
+        article=withdrawn, from_status="published", to_status="withdrawn", reason="Retracted."
+    )
     return {
         "home": "/",
         "story": newsroom.get_absolute_url(),

@@ -41,7 +41,8 @@ def test_a_flash_is_breaking_for_six_hours_on_its_page_and_in_lists(client):
     with time_machine.travel(NOON + timedelta(hours=5, minutes=59), tick=False):
         page = client.get(story.get_absolute_url()).text
         assert f"<h1>{BREAKING} Quake hits the coast</h1>" in page
-        latest = client.get("/").text
+        assert f'<h2 class="front-headline">{BREAKING} <a ' in client.get("/").text
+        latest = client.get("/archive/2026/12/04/").text
         # In lists the label comes before the story's summary: screen readers meet it first.
         summaries = re.findall(
             r'(<span class="label[^\n]*?)?<article class="summary">\s*'

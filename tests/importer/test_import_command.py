@@ -463,3 +463,17 @@ def test_imported_stories_are_filed_under_their_lists_as_they_are_stored(client,
 
     for url in lists:
         assert "Harbour reopens" not in client.get(url).text, url
+
+
+def test_from_a_shell_rejections_end_with_the_summary_and_status_2_not_an_error():
+    command = [sys.executable, "manage.py", "import_legacy", str(SAMPLES), "--dry-run", "--quiet"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+
+    finished = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+
+    assert finished.returncode == 2
+    assert finished.stdout.startswith(
+        "Dry run, nothing stored: 7 files read, 5 ok, 2 rejected.\n"
+        "  rejected legacy-dumps/005_1122334455667788.txt: no Published line\n"
+    )
+    assert "Error" not in finished.stderr

@@ -5,10 +5,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.editorial import actions
 from articles.models import Article, Revision, Update
 from articles.site.caching import process_pages
 from articles.site.views import story_page_context
@@ -158,6 +160,44 @@ def test_withdrawn_story_is_gone_with_the_notice(client):
     assert "Sources retracted." in response.text
     assert "Unverified claim" not in response.text
     assert "This story has been withdrawn" in response.text
+
+
+@pytest.mark.parametrize("show_headline", [False, True])
+def test_the_withdrawal_notice_says_when_and_why_and_names_the_story_only_if_chosen(
+    client, editor, show_headline
+):
+    article = ArticleFactory(
+        published=True, published_at=PUBLISHED, headline="Minister resigns over land deal"
+    )
+    with time_machine.travel(UPDATED, tick=False):
+        actions.withdraw_article(
+            article, by=editor, reason="The report was wrong.", show_headline=show_headline
+        )
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 410
+    assert "This story has been withdrawn" in response.text
+    assert (
+        'Withdrawn <time datetime="2016-05-25T09:45:00Z">May 25, 2016, 3:15 p.m. IST</time>'
+        in response.text
+    )
+    assert "The newsroom\u2019s notice" in response.text
+    assert "The report was wrong." in response.text
+    assert '<a href="/">Read the latest news</a>' in response.text
+    assert ("Minister resigns over land deal" in response.text) is show_headline
+
+
+def test_the_choice_to_name_a_withdrawn_story_is_recorded_and_undone_by_republishing(editor):
+    article = ArticleFactory(published=True)
+
+    actions.withdraw_article(article, by=editor, reason="Legal advice.", show_headline=True)
+    article.refresh_from_db()
+    assert article.withdrawal_shows_headline
+    actions.republish_article(article, by=editor, note="Cleared by the lawyers.")
+
+    article.refresh_from_db()
+    assert (article.withdrawal_shows_headline, article.withdrawal_reason) == (False, "")
 
 
 def test_withdrawn_story_is_gone_whatever_the_slug(client):

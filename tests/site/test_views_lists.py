@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def headlines(html: str) -> list[str]:
-    return re.findall(r'<h2 class="summary-headline"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(
+        r'<h[23] class="(?:summary|front)-headline"><a href="[^"]+">([^<]+)</a>', html
+    )
 
 
 @pytest.fixture

@@ -23,6 +23,13 @@ PLAIN_PROGRESS_EVERY = 5_000
 EXIT_REJECTED = 2
 
 
+class FilesRejected(CommandError):
+    """The run finished, but some files were rejected (the summary names them and why)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, returncode=EXIT_REJECTED)
+
+
 class Command(BaseCommand):
     help = (
         "Import legacy text dumps: files, folders (every *.txt under them) and .zip/.tar.gz "
@@ -90,10 +97,23 @@ class Command(BaseCommand):
             noted.seek(0)
             self._summarise(counts, noted, options)
         if counts["rejected"]:
-            raise CommandError(
-                f"{counts['rejected']:,} of {counts.total():,} files were rejected.",
-                returncode=EXIT_REJECTED,
+            raise FilesRejected(
+                f"{counts['rejected']:,} of {counts.total():,} files were rejected."
             )
+
+    def execute(self, *args, **options):
+        """From a shell, a run with rejections ends with its summary and exit status 2.
+
+        The summary has already said how many files were rejected and why, so they are not
+        announced a second time as an error banner that reads like a crash. Callers of
+        `call_command` still get the exception, with its `returncode`.
+        """
+        try:
+            return super().execute(*args, **options)
+        except FilesRejected as rejected:
+            if not self._called_from_command_line:
+                raise
+            sys.exit(rejected.returncode)
 
     def _import(
         self, dumps: Iterator[DumpFile], options, report: TextIO | None, noted: TextIO
