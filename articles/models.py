@@ -7,11 +7,13 @@ from the queryset.
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -267,6 +269,23 @@ class Article(models.Model):
         Dateline, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    # PROTECT: a picture a story (or a version of it) shows is withdrawn, never deleted under it.
+    lead_picture = models.ForeignKey(
+        "Picture",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The picture at the top of the story, in lists, feeds and shares.",
+    )
+    # The story's own caption for it (what the picture shows in this story), versioned with the
+    # text; filled from the library's caption when the picture is chosen.
+    lead_picture_caption = models.TextField(
+        "caption",
+        blank=True,
+        help_text="Under the picture on this story. Empty: the library's caption.",
+        validators=[refuse_control_characters],
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -659,3 +678,81 @@ class PageChange(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.seq}: {self.keys}"
+
+
+def _original_name(picture: "Picture", filename: str) -> str:
+    # The editor's file name says nothing readers need and may say what they must not.
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def _originals_storage():
+    return storages["picture_originals"]
+
+
+class PictureQuerySet(models.QuerySet):
+    def usable(self) -> "PictureQuerySet":
+        """Pictures the newsroom may show: not withdrawn for a rights problem."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Picture(models.Model):
+    """A picture in the newsroom's library: the uploaded original (kept private, metadata and
+    all) and the renditions readers get, made once at upload (`articles.pictures`)."""
+
+    image = models.ImageField(
+        upload_to=_original_name,
+        storage=_originals_storage,
+        help_text="JPEG, PNG or WebP. Caption and credit are read from the file when it has them.",
+    )
+    alt_text = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it. Required.",
+        validators=[refuse_control_characters],
+    )
+    caption = models.TextField(blank=True, validators=[refuse_control_characters])
+    creator = models.CharField(
+        "photographer",
+        max_length=200,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="As printed under the picture, e.g. “Reuters/Jane Doe”.",
+        validators=[refuse_control_characters],
+    )
+    copyright = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    # Where its renditions are in the default storage, and what they are (made at upload).
+    folder = models.CharField(max_length=100, editable=False)
+    renditions = models.JSONField(default=list, editable=False)
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        blank=True, editable=False, validators=[refuse_control_characters]
+    )
+
+    objects = PictureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(F("uploaded_at").desc(), F("id").desc(), name="picture_newest")]
+
+    def __str__(self) -> str:
+        return self.caption[:80] or self.alt_text[:80]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -11,3 +11,7 @@ from django.dispatch import Signal
 # and, from the importer, `joined_lists`: the lists (surrogate keys) that the stories it created,
 # already filed under them, joined.
 articles_changed = Signal()
+
+# Sent with `picture_ids`: pictures whose text changed or which were withdrawn; every page
+# showing one of them is stale.
+pictures_changed = Signal()

@@ -25,7 +25,7 @@ from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from ..editorial.signals import articles_changed
+from ..editorial.signals import articles_changed, pictures_changed
 from ..models import Article, Dateline, PageChange, PageClock, Tag, Update
 from ..surrogate_keys import (
     LATEST,
@@ -33,6 +33,7 @@ from ..surrogate_keys import (
     SEARCH,
     filed_lists,
     month_of,
+    picture_key,
     place_key,
     place_list_key,
     story_key,
@@ -122,12 +123,17 @@ def _on_place_changed(instance, **kwargs) -> None:
     record_change({place_key(instance.pk), place_list_key(instance.pk), LATEST, SEARCH})
 
 
+def _on_pictures_changed(picture_ids, **kwargs) -> None:
+    record_change({picture_key(pk) for pk in picture_ids})
+
+
 def _on_update_changed(instance, **kwargs) -> None:
     record_change({story_key(instance.article_id)})
 
 
 def connect_signals() -> None:
     articles_changed.connect(_on_articles_changed, dispatch_uid="pages-stories-changed")
+    pictures_changed.connect(_on_pictures_changed, dispatch_uid="pages-pictures-changed")
     post_save.connect(_on_article_saved, sender=Article, dispatch_uid="pages-article-saved")
     post_delete.connect(_on_article_deleted, sender=Article, dispatch_uid="pages-article-gone")
     m2m_changed.connect(_on_tags_changed, sender=Article.tags.through, dispatch_uid="pages-tags")
