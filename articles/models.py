@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.text import slugify
 
 from .text import control_characters_in
@@ -686,8 +687,18 @@ def _original_name(picture: "Picture", filename: str) -> str:
     return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+class _OriginalsStorage(LazyObject):
+    """The "picture_originals" storage, looked up when first used (as `default_storage` is)."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["picture_originals"]
+
+
+originals_storage = _OriginalsStorage()
+
+
 def _originals_storage():
-    return storages["picture_originals"]
+    return originals_storage
 
 
 class PictureQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils.functional import empty
 
 import articles.migrations
 from tests.factories import UserFactory
@@ -37,3 +38,11 @@ def missing_tool(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"cannot run in CI: {reason}")
     pytest.skip(reason)
+
+
+def use_picture_storages(settings, default: dict, originals: dict) -> None:
+    """Point the picture storages elsewhere, as a process started with other settings would."""
+    from articles.models import originals_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": default, "picture_originals": originals}
+    originals_storage._wrapped = empty

@@ -4,14 +4,15 @@ picture is used, and withdrawal for a rights problem.
 Pictures are withdrawn, never deleted: a story's versions keep naming the picture they showed.
 """
 
+from dataclasses import asdict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_POST
 
 from ..models import Picture
 from ..pictures.display import shown_picture
@@ -92,10 +93,9 @@ class PictureAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(stories=Count("articles"))
 
     def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
         if obj is None:
-            return fields
-        return ["preview", *fields, "dimensions", "where_used", "withdrawal"]
+            return ["image", *EDITABLE_TEXT]
+        return ["preview", *EDITABLE_TEXT, "dimensions", "where_used", "withdrawal"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["preview", "dimensions", "where_used", "withdrawal"] if obj else []
@@ -214,28 +214,21 @@ class PictureAdmin(admin.ModelAdmin):
         ]
 
     def read_metadata(self, request):
-        return _read_metadata(self, request)
-
-
-@require_POST
-def _read_metadata(model_admin, request):
-    if not model_admin.has_add_permission(request):
-        raise PermissionDenied
-    upload = request.FILES.get("image")
-    if upload is None:
-        return JsonResponse({"error": "Choose a file."}, status=400)
-    try:
-        inspected = check_upload(upload, upload.name, upload.content_type)
-    except PictureRefused as refusal:
-        return JsonResponse({"error": str(refusal)}, status=400)
-    metadata = inspected.metadata
-    return JsonResponse(
-        {
-            "caption": metadata.caption,
-            "creator": metadata.creator,
-            "credit": metadata.credit,
-            "copyright": metadata.copyright,
-            "width": inspected.width,
-            "height": inspected.height,
-        }
-    )
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        upload = request.FILES.get("image")
+        if upload is None:
+            return JsonResponse({"error": "Choose a file."}, status=400)
+        try:
+            inspected = check_upload(upload, upload.name, upload.content_type)
+        except PictureRefused as refusal:
+            return JsonResponse({"error": str(refusal)}, status=400)
+        return JsonResponse(
+            {
+                **asdict(inspected.metadata),
+                "width": inspected.width,
+                "height": inspected.height,
+            }
+        )

@@ -112,8 +112,8 @@ def inspect(
     size = getattr(file, "size", None)
     if size is not None and size > max_bytes:
         raise PictureRefused(
-            f"The file is {size / 1_048_576:.1f} MB; pictures may be at most "
-            f"{max_bytes / 1_048_576:.0f} MB."
+            f"The file is larger than {max_bytes / 1_048_576:.3g} MB, the most a picture may "
+            "be. Export it smaller: the largest rendition is 1,600 pixels wide."
         )
     extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     file.seek(0)
@@ -160,8 +160,10 @@ def inspect(
     metadata = read_metadata(image)
     width, height = _oriented_size(image)
     if image.format == "JPEG":
-        # Decode at the smallest scale (1/2, 1/4, 1/8) still as large as the renditions.
-        image.draft("RGB", (max(WIDTHS), max(WIDTHS)))
+        # Decode at the smallest scale (1/2, 1/4, 1/8) still as large as the renditions: the
+        # widest at the picture's shape, and the square crop (box in the stored orientation).
+        box = (max(WIDTHS), CROP_WIDTH)
+        image.draft("RGB", box if (width, height) == image.size else box[::-1])
     try:
         image.load()
     except (OSError, SyntaxError, ValueError):
