@@ -159,11 +159,12 @@ def inspect(
         )
     metadata = read_metadata(image)
     width, height = _oriented_size(image)
+    # What the renditions need (in the stored orientation): the widest at the picture's shape,
+    # and the square crop.
+    box = (max(WIDTHS), CROP_WIDTH) if (width, height) == image.size else (CROP_WIDTH, max(WIDTHS))
     if image.format == "JPEG":
-        # Decode at the smallest scale (1/2, 1/4, 1/8) still as large as the renditions: the
-        # widest at the picture's shape, and the square crop (box in the stored orientation).
-        box = (max(WIDTHS), CROP_WIDTH)
-        image.draft("RGB", box if (width, height) == image.size else box[::-1])
+        # Decoded at the smallest scale (1/2, 1/4, 1/8) still as large as that box.
+        image.draft("RGB", box)
     try:
         image.load()
     except (OSError, SyntaxError, ValueError):
@@ -171,7 +172,19 @@ def inspect(
             "The picture is damaged or incomplete (it may have been cut off while copying). "
             "Upload the whole file again."
         ) from None
-    return Inspected(image.format, width, height, metadata, image)
+    return Inspected(image.format, width, height, metadata, _reduced(image, box))
+
+
+def _reduced(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """The decoded picture shrunk by a whole factor to no less than `box`, the full bitmap
+    let go at once: what the renditions are made from, without copies of a large bitmap."""
+    factor = int(min(image.width / box[0], image.height / box[1]))
+    if factor < 2:
+        return image
+    reduced = image.reduce(factor)
+    reduced.info = image.info  # orientation is applied later, from the EXIF
+    image.close()
+    return reduced
 
 
 def _oriented_size(image: Image.Image) -> tuple[int, int]:
