@@ -239,7 +239,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_listing_data(self) -> "ArticleQuerySet":
         """What a list of stories shows, fetched up front to avoid N+1 queries."""
-        return self.select_related("dateline").prefetch_related("tags")
+        return self.select_related("dateline", "lead_picture").prefetch_related("tags")
 
     def with_updates(self) -> "ArticleQuerySet":
         """The public update log, fetched with the story (one query for all of them)."""

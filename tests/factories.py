@@ -89,3 +89,17 @@ class RevisionFactory(factory.django.DjangoModelFactory):
     body = factory.LazyAttribute(lambda revision: revision.article.body)
     kind = Revision.Kind.PUBLICATION
     is_public = True
+
+
+def make_picture(data: bytes | None = None, name: str = "photo.jpg", **fields):
+    """A picture stored as an upload stores it (checks, renditions), in the current storages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.models import Picture
+    from articles.pictures.library import check_upload, store_picture
+    from tests.pictures.images import agency_jpeg
+
+    upload = SimpleUploadedFile(name, data or agency_jpeg(), content_type=None)
+    inspected = check_upload(upload, upload.name, None)
+    picture = Picture(alt_text=fields.pop("alt_text", "Rescuers lift a slab of concrete"), **fields)
+    return store_picture(picture, upload, inspected)

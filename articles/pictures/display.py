@@ -17,6 +17,7 @@ class File:
     width: int
     height: int
     type: str
+    bytes: int
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Shown:
                     rendition["width"],
                     rendition["height"],
                     rendition["type"],
+                    rendition["bytes"],
                 ),
             )
             for rendition in self.picture.renditions
@@ -85,6 +87,10 @@ class Shown:
     @property
     def thumbnail(self) -> File:
         return self.widths("image/webp")[0]
+
+    @property
+    def thumbnail_jpeg(self) -> File:
+        return self.widths("image/jpeg")[0]
 
     @property
     def crops(self) -> dict[str, File]:

@@ -62,6 +62,7 @@ class Rendition:
             "width": self.width,
             "height": self.height,
             "type": self.content_type,
+            "bytes": len(self.content),
             "shape": self.shape,
         }
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.text import Truncator
 
 from .. import surrogate_keys as keys
@@ -18,9 +18,10 @@ from ..models import Article, Tag
 from ..text import without_control_characters
 from . import formatting
 from .caching import list_page
-from .pages import datelines_for_place
+from .pages import datelines_for_place, lead_picture
 
 FEED_LENGTH = 30
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
 # Words of a story's first paragraph that stand in for a deck it does not have.
 SUMMARY_WORDS = 40
 
@@ -48,7 +49,32 @@ class WellFormed:
 
 
 class RssFeed(WellFormed, Rss201rev2Feed):
-    pass
+    """RSS 2.0 with each story's lead picture as Media RSS `media:content`."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        picture = item.get("picture")
+        if picture is None:
+            return
+        file = picture["file"]
+        handler.startElement(
+            "media:content",
+            {
+                "url": file.url,
+                "type": file.type,
+                "medium": "image",
+                "width": str(file.width),
+                "height": str(file.height),
+            },
+        )
+        if picture["caption"]:
+            handler.addQuickElement("media:description", picture["caption"], {"type": "plain"})
+        if picture["credit"]:
+            handler.addQuickElement("media:credit", picture["credit"])
+        handler.endElement("media:content")
 
 
 class AtomFeed(WellFormed, Atom1Feed):
@@ -149,6 +175,25 @@ class LatestStoriesFeed(Feed):
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
+
+    def _lead_picture(self, item):
+        picture = lead_picture(item)
+        if picture is None:
+            return None, None
+        return formatting.absolute_file(picture.fallback, self.request), picture
+
+    def item_enclosures(self, item):
+        """The lead picture: `<link rel="enclosure">` in Atom, `<enclosure>` in RSS."""
+        file, _ = self._lead_picture(item)
+        if file is None:
+            return []
+        return [Enclosure(file.url, str(file.bytes), file.type)]
+
+    def item_extra_kwargs(self, item):
+        file, picture = self._lead_picture(item)
+        if file is None:
+            return {}
+        return {"picture": {"file": file, "caption": picture.caption, "credit": picture.credit}}
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

@@ -1,5 +1,6 @@
 """Small rules of the public site shared by pages, feeds, sitemaps, JSON-LD and the ninjs API."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from django.conf import settings
@@ -57,3 +58,10 @@ def site_root(request: HttpRequest | None = None) -> str:
 
 def absolute_url(path: str, request: HttpRequest | None = None) -> str:
     return site_root(request) + path
+
+
+def absolute_file(file, request: HttpRequest | None = None):
+    """A picture's rendition with an absolute address (the local storage gives a path)."""
+    if file.url.startswith(("https://", "http://")):
+        return file
+    return replace(file, url=absolute_url(file.url, request))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Article, Dateline
+from ..pictures.display import Shown, shown_picture
 from . import formatting
 from .history import change_history
 from .structured_data import json_ld_script, news_article_json_ld
@@ -25,18 +26,28 @@ def story_page_context(article: Article, request=None) -> dict:
     tags = list(article.tags.all())
     history = change_history(article)
     url = formatting.absolute_url(article.get_absolute_url(), request)
+    picture = lead_picture(article)
     return {
+        "picture": picture,
+        "share_image": picture and formatting.absolute_file(picture.share, request),
         "article": article,
         "tags": tags,
         "history": history,
         "dateline_lead": formatting.wire_dateline(article.dateline),
         "place_urls": place_urls(article.dateline),
         "canonical_url": url,
-        "json_ld": json_ld_script(news_article_json_ld(article, url, tags, history, request)),
+        "json_ld": json_ld_script(
+            news_article_json_ld(article, url, tags, history, picture, request)
+        ),
         "day_url": (
             day_url(timezone.localdate(article.published_at)) if article.published_at else ""
         ),
     }
+
+
+def lead_picture(article: Article) -> Shown | None:
+    """The story's lead picture as readers see it, with the story's own caption."""
+    return shown_picture(article.lead_picture, article.lead_picture_caption)
 
 
 def place_urls(dateline: Dateline | None) -> dict[str, str]:

@@ -1,10 +1,11 @@
-"""Formatting of times and datelines for readers, the same in every template."""
+"""Formatting of times, datelines and pictures for readers, the same in every template."""
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles.site import formatting as public
+from articles.site import pages
 
 register = template.Library()
 
@@ -22,6 +23,12 @@ def time_tag(value) -> SafeString:
     return format_html(
         '<time datetime="{}">{}</time>', public.iso_instant(value), public.reader_time(value)
     )
+
+
+@register.filter
+def lead_picture(article):
+    """The story's lead picture as readers see it, or None (none, or withdrawn)."""
+    return pages.lead_picture(article)
 
 
 @register.filter
