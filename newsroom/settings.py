@@ -8,6 +8,7 @@ file in the project folder so that a new user needs no server at all.
 import os
 from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -249,6 +250,16 @@ def picture_storages(bucket: str) -> dict:
     }
 
 
+def picture_origin(bucket: str) -> str:
+    """Where readers' browsers fetch the renditions from, for the Content-Security-Policy."""
+    if domain := env_str("PICTURE_S3_CUSTOM_DOMAIN"):
+        return f"https://{domain.split('/')[0]}"
+    if endpoint := env_str("PICTURE_S3_ENDPOINT_URL"):
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"https://{bucket}.s3.amazonaws.com"
+
+
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -290,7 +301,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([picture_origin(PICTURE_BUCKET)] if PICTURE_BUCKET else [])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
