@@ -53,12 +53,19 @@ print(json.dumps({
 
 
 def make_photo(folder: Path, format: str) -> Path:
-    sys.path.insert(0, str(PROJECT_DIR))
-    from tests.pictures.images import agency_jpeg, plain
+    """A 40-megapixel picture with a camera's grain, so that it is as large as a real photo's
+    file (a smooth test image compresses to almost nothing)."""
+    from PIL import Image
 
+    size = (7728, 5152)
+    grain = [Image.effect_noise(size, 40).point(lambda v, k=k: (v + k) % 256) for k in (0, 60, 120)]
+    photo = Image.merge("RGB", grain)
     path = folder / f"photo-40mp.{'jpg' if format == 'jpeg' else format}"
-    data = agency_jpeg(7728, 5152) if format == "jpeg" else plain("PNG", 7728, 5152)
-    path.write_bytes(data)
+    photo.save(
+        path,
+        "JPEG" if format == "jpeg" else "PNG",
+        **({"quality": 90} if format == "jpeg" else {"compress_level": 1}),
+    )
     return path
 
 
