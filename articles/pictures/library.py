@@ -112,7 +112,9 @@ def withdraw_picture(picture: Picture, *, reason: str = "") -> None:
             withdrawn_at=timezone.now(), withdrawal_reason=reason
         )
         picture.refresh_from_db(fields=["withdrawn_at", "withdrawal_reason"])
-        pictures_changed.send(sender=Picture, picture_ids=[picture.pk])
+        # The files go before the shared caches are purged (on the same commit), so that no
+        # cache can fetch a rendition again between the purge and the deletion.
         transaction.on_commit(
             lambda: [storage.delete(rendition["name"]) for rendition in picture.renditions]
         )
+        pictures_changed.send(sender=Picture, picture_ids=[picture.pk])
