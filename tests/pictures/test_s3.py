@@ -9,8 +9,6 @@ any worker, still showing the picture.
 import io
 import json
 import re
-import urllib.error
-import urllib.request
 
 import pytest
 from django.core.files.storage import storages
@@ -23,7 +21,7 @@ from newsroom import settings as project_settings
 from tests.factories import ArticleFactory
 from tests.helpers import use_picture_storages
 from tests.pictures import images
-from tests.site.servers import Gunicorn, MotoS3, fetch, port
+from tests.site.servers import Gunicorn, MotoS3, fetch, fetch_file, port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,15 +70,6 @@ def site(s3, bucket_storages):
     server.stop()
 
 
-def status_of(url: str) -> int:
-    """What a reader's browser gets for a picture's address (no credentials)."""
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def bucket_names(s3, prefix: str) -> list[str]:
     listed = s3.client().list_objects_v2(Bucket=BUCKET, Prefix=prefix)
     return sorted(item["Key"] for item in listed.get("Contents", []))
@@ -105,7 +94,7 @@ def test_renditions_go_to_the_bucket_and_the_original_stays_private(
     assert len(renditions) == len(picture.renditions) == 11
     [original] = bucket_names(s3, "originals/")
     assert original == f"originals/{picture.image.name}"
-    assert status_of(f"{s3.url}/{BUCKET}/{original}") == 403
+    assert fetch_file(f"{s3.url}/{BUCKET}/{original}")[0] == 403
     for key in renditions:
         body = s3.client().get_object(Bucket=BUCKET, Key=key)["Body"].read()
         assert not Image.open(io.BytesIO(body)).getexif()  # no GPS, no camera, nothing
@@ -129,7 +118,7 @@ def test_pages_link_the_bucket_and_a_withdrawal_leaves_no_stale_page(
     linked = sorted(set(re.findall(rf"{re.escape(s3.url)}/{BUCKET}/pictures/[^\s\"',]+", body)))
     assert len(linked) == 11  # the srcsets (fallback among them), the crops of JSON-LD and cards
     for url in linked:
-        assert status_of(url) == 200  # readers fetch them from the bucket itself
+        assert fetch_file(url)[0] == 200  # readers fetch them from the bucket itself
     assert s3.url in headers["Content-Security-Policy"]
     for url in pages:
         assert picture.folder in fetch(site.url + url)[2], url
@@ -142,4 +131,4 @@ def test_pages_link_the_bucket_and_a_withdrawal_leaves_no_stale_page(
     ]
     assert stale == []
     assert bucket_names(s3, f"pictures/{picture.folder}/") == []
-    assert all(status_of(url) == 404 for url in linked)
+    assert all(fetch_file(url)[0] == 404 for url in linked)

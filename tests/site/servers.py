@@ -53,6 +53,17 @@ def fetch(url: str, method: str = "GET", headers: dict | None = None):
         return error.code, error.headers, error.read().decode()
 
 
+def fetch_file(url: str):
+    """(status, headers) of a request for a file (a picture), whose body is not text."""
+    request = urllib.request.Request(url, headers={"Connection": "close"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
 def wait_for(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
