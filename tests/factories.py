@@ -91,15 +91,12 @@ class RevisionFactory(factory.django.DjangoModelFactory):
     is_public = True
 
 
-def make_picture(data: bytes | None = None, name: str = "photo.jpg", **fields):
+def make_picture(data: bytes | None = None, name: str = "photo.jpg", **text):
     """A picture stored as an upload stores it (checks, renditions), in the current storages."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.base import ContentFile
 
-    from articles.models import Picture
-    from articles.pictures.library import check_upload, store_picture
+    from articles.pictures.library import add_picture
     from tests.pictures.images import agency_jpeg
 
-    upload = SimpleUploadedFile(name, data or agency_jpeg(), content_type=None)
-    inspected = check_upload(upload, upload.name, None)
-    picture = Picture(alt_text=fields.pop("alt_text", "Rescuers lift a slab of concrete"), **fields)
-    return store_picture(picture, upload, inspected)
+    text.setdefault("alt_text", "Rescuers lift a slab of concrete")
+    return add_picture(ContentFile(data or agency_jpeg()), name, **text)

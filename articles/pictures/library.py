@@ -90,6 +90,15 @@ def store_picture(picture: Picture, upload, inspected: Inspected) -> Picture:
     return picture
 
 
+def add_picture(file, name: str, content_type: str | None = None, *, by=None, **text) -> Picture:
+    """A picture from anywhere but the admin's form (an agency's item, a command): checked
+    and stored as an upload is. `text` holds alt_text, caption, credit...; what it leaves
+    empty is read from the file. Raises `PictureRefused` with the reason."""
+    inspected = check_upload(file, name, content_type)
+    file.name = name
+    return store_picture(Picture(uploaded_by=by, **text), file, inspected)
+
+
 def update_picture_text(picture: Picture, values: dict) -> None:
     """New alt text, caption or credit: every page showing the picture shows them at once."""
     for name in EDITABLE_TEXT:
