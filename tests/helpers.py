@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.utils.functional import empty
 
 import articles.migrations
 from tests.factories import UserFactory
@@ -41,8 +40,6 @@ def missing_tool(reason: str):
 
 
 def use_picture_storages(settings, default: dict, originals: dict) -> None:
-    """Point the picture storages elsewhere, as a process started with other settings would."""
-    from articles.models import originals_storage
-
+    """Point the picture storages elsewhere, as a process started with other settings would
+    (tests/conftest.py has the originals' storage looked up again)."""
     settings.STORAGES = {**settings.STORAGES, "default": default, "picture_originals": originals}
-    originals_storage._wrapped = empty

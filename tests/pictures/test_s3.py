@@ -11,7 +11,6 @@ import json
 import re
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -59,8 +58,6 @@ def bucket_storages(s3, settings, monkeypatch):
         monkeypatch.setenv(name, value)
     configured = project_settings.picture_storages(BUCKET)
     use_picture_storages(settings, configured["default"], configured["picture_originals"])
-    yield
-    storages._storages = {}
 
 
 @pytest.fixture
