@@ -526,6 +526,11 @@ class Revision(models.Model):
     # Plain text rather than JSON so the importer's COPY writes it like any other column
     # (names never hold a line break: Tag.save normalises their spacing).
     tags = models.TextField(blank=True)
+    # PROTECT, as for the story: a version names the picture it showed, even once withdrawn.
+    lead_picture = models.ForeignKey(
+        "Picture", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lead_picture_caption = models.TextField(blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     is_public = models.BooleanField(help_text="Whether readers could see this text.")
     update = models.OneToOneField(
