@@ -7,8 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
-        from .editorial import derived
-        from .site import invalidation
+        from django.db.models.signals import post_migrate
 
-        derived.connect_signals()
-        invalidation.connect_signals()
+        from .editorial import derived, outside
+
+        outside.connect_signals()
+        # Stories stored before their output was made at write time get it once migrated.
+        post_migrate.connect(derived.store_missing, sender=self)

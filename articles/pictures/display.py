@@ -7,8 +7,14 @@ no storage is asked anything but the address of a name. A withdrawn picture show
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.files.storage import storages
+
 from ..models import Picture
-from .library import rendition_storage
+
+
+def rendition_storage():
+    """Where the renditions are: the default storage (a local folder or the bucket)."""
+    return storages["default"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,11 @@ class Shown:
     def share(self) -> File:
         """The picture for Open Graph and Twitter cards: the 16:9 crop."""
         return self.crops["16x9"]
+
+
+def lead_picture(article) -> Shown | None:
+    """A story's lead picture as readers see it, with the story's own caption, or None."""
+    return shown_picture(article.lead_picture, article.lead_picture_caption)
 
 
 def shown_picture(picture: Picture | None, caption: str = "") -> Shown | None:

@@ -10,19 +10,16 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
-from ..editorial.signals import pictures_changed
-from ..models import Picture
+from ..editorial.finishing import changing
+from ..models import Article, Picture
+from ..surrogate_keys import picture_key
+from .display import rendition_storage
 from .files import Inspected, Metadata, inspect, make_renditions
 
 EDITABLE_TEXT = ("alt_text", "caption", "creator", "credit", "copyright")
-
-
-def rendition_storage():
-    return storages["default"]
 
 
 def check_upload(file: IO[bytes], name: str, content_type: str | None) -> Inspected:
@@ -99,14 +96,21 @@ def add_picture(file, name: str, content_type: str | None = None, *, by=None, **
     return store_picture(Picture(uploaded_by=by, **text), file, inspected)
 
 
+def _pages_showing(picture: Picture, change) -> None:
+    """Every page showing the picture is stale, and so is the output stored with each story
+    that shows it (its summary's thumbnail, its structured data): made again on finishing."""
+    change.keys.add(picture_key(picture.pk))
+    change.story(*Article.objects.filter(lead_picture=picture).values_list("pk", flat=True))
+
+
 def update_picture_text(picture: Picture, values: dict) -> None:
     """New alt text, caption or credit: every page showing the picture shows them at once."""
     for name in EDITABLE_TEXT:
         if name in values:
             setattr(picture, name, values[name])
-    with transaction.atomic():
+    with changing() as change:
         picture.save(update_fields=list(EDITABLE_TEXT))
-        pictures_changed.send(sender=Picture, picture_ids=[picture.pk])
+        _pages_showing(picture, change)
 
 
 def withdraw_picture(picture: Picture, *, reason: str = "") -> None:
@@ -116,7 +120,7 @@ def withdraw_picture(picture: Picture, *, reason: str = "") -> None:
     seen in the admin; the original stays, privately, for the record.
     """
     storage = rendition_storage()
-    with transaction.atomic():
+    with changing() as change:
         Picture.objects.filter(pk=picture.pk).update(
             withdrawn_at=timezone.now(), withdrawal_reason=reason
         )
@@ -126,4 +130,4 @@ def withdraw_picture(picture: Picture, *, reason: str = "") -> None:
         transaction.on_commit(
             lambda: [storage.delete(rendition["name"]) for rendition in picture.renditions]
         )
-        pictures_changed.send(sender=Picture, picture_ids=[picture.pk])
+        _pages_showing(picture, change)

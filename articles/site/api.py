@@ -11,12 +11,11 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.html import escape
 
+from .. import formatting
 from .. import surrogate_keys as keys
 from ..models import Article
-from ..pictures.display import Shown
-from . import formatting
+from ..pictures.display import Shown, lead_picture
 from .caching import list_page, story_page
-from .pages import lead_picture
 from .pagination import keyset_page
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"

@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.cache import patch_cache_control
 
 from .. import surrogate_keys as keys
-from ..pictures.library import rendition_storage
+from ..pictures.display import rendition_storage
 
 RENDITION = re.compile(r"(?P<picture>[0-9]+)-[0-9a-f]+/[a-z0-9]+\.(?P<extension>webp|jpg)")
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}

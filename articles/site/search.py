@@ -78,7 +78,7 @@ def search(queryset, terms: str):
     query = SearchQuery(terms, search_type="websearch", config=settings.SEARCH_CONFIG)
     return (
         queryset.model.objects.filter(pk__in=candidates)
-        .select_related("dateline", "lead_picture")
+        .select_related("dateline")
         .annotate(rank=SearchRank(stored_vector(), query))
         .order_by(F("rank").desc(), *LATEST_FIRST)
     )

@@ -2,10 +2,10 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from articles.site import formatting as public
-from articles.site import pages
+from articles import formatting as public
+from articles.pictures import display
 
 register = template.Library()
 
@@ -26,9 +26,16 @@ def time_tag(value) -> SafeString:
 
 
 @register.filter
+def eager(summary_html: str) -> SafeString:
+    """A stored summary whose thumbnail loads at once: the first stories of a list are in view
+    (the summary is made lazy when the story is saved, without knowing its place)."""
+    return mark_safe(summary_html.replace(' loading="lazy"', "", 1))  # stored, trusted HTML
+
+
+@register.filter
 def lead_picture(article):
     """The story's lead picture as readers see it, or None (none, or withdrawn)."""
-    return pages.lead_picture(article)
+    return display.lead_picture(article)
 
 
 @register.filter

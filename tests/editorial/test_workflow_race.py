@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from articles.admin.stories import ArticleAdmin
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article
 from tests.admin.helpers import change_url, form_data
 
@@ -26,7 +26,7 @@ def test_a_save_that_loses_the_race_is_merged_with_the_winner(
     editor_client, second_editor, monkeypatch
 ):
     article = Article(headline="Ferry sinks", body="A ferry sank.")
-    services.save_article(article, by=second_editor)
+    actions.save_article(article, by=second_editor)
     original_save_model = ArticleAdmin.save_model
 
     def other_editor_commits_first(self, request, obj, form, change):
@@ -34,7 +34,7 @@ def test_a_save_that_loses_the_race_is_merged_with_the_winner(
             try:
                 theirs = Article.objects.get(pk=obj.pk)
                 theirs.body = "A ferry sank; 40 rescued."
-                services.save_article(theirs, by=second_editor)
+                actions.save_article(theirs, by=second_editor)
             finally:
                 connections.close_all()
 

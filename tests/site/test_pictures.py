@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Picture
 from articles.pictures.library import withdraw_picture
 from tests.factories import ArticleFactory, make_picture
@@ -227,7 +227,7 @@ def test_a_withdrawn_picture_leaves_every_page_at_once(
 
 
 def test_withdrawing_a_story_keeps_its_picture(story, editor, media):
-    services.withdraw_article(story, by=editor, reason="Could not be verified.")
+    actions.withdraw_article(story, by=editor, reason="Could not be verified.")
 
     picture = Picture.objects.get(pk=story.lead_picture_id)
     assert not picture.is_withdrawn

@@ -31,7 +31,7 @@ def purging(varnish):
     """This process writes as an app server does: telling Varnish of every change."""
     with override_settings(
         VARNISH_PURGE_URLS=[varnish.url + "/"],
-        PAGE_PURGER="articles.site.purge.VarnishPurger",
+        PAGE_PURGER="articles.purge.VarnishPurger",
         PAGE_PURGE_REPEAT_SECONDS=0,
     ):
         yield
@@ -65,7 +65,7 @@ def test_a_withdrawn_story_is_gone_from_varnish_once_the_kill_commits(varnish, e
 
 
 def test_an_update_elsewhere_leaves_other_pages_in_varnish(varnish, editor):
-    from articles.editorial.services import save_article
+    from articles.editorial.actions import save_article
 
     article, _ = kept_story()
     other, _ = kept_story("Another story entirely")

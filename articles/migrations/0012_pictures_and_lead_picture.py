@@ -13,7 +13,7 @@ groups = import_module("articles.migrations.0003_reporters_and_editors_groups")
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_page_changes_and_derived_fields"),
+        ("articles", "0011_story_output_stored_at_write"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
