@@ -599,12 +599,24 @@ class Revision(models.Model):
         return str(self.dateline) if self.dateline_id else ""
 
     @property
+    def picture_text(self) -> str:
+        return picture_text(self.lead_picture) if self.lead_picture_id else ""
+
+    @property
     def tag_names(self) -> list[str]:
         return self.tags.splitlines()
 
     @property
     def tag_text(self) -> str:
         return ", ".join(self.tag_names)
+
+
+def picture_text(picture: "Picture | None") -> str:
+    """A version's picture as an editor reads it in diffs and on the conflict screen."""
+    if picture is None:
+        return ""
+    withdrawn = " (withdrawn)" if picture.is_withdrawn else ""
+    return f"Picture {picture.pk}: {picture.alt_text}{withdrawn}"
 
 
 class StatusChange(models.Model):

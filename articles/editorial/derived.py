@@ -46,10 +46,16 @@ def _previous_seen(field_name: str) -> Subquery:
     )
 
 
-def revision_diffs(before: tuple[str, str, str], after: tuple[str, str, str]) -> list[dict]:
-    """Diffs of the fields that changed, as escaped HTML with <del> and <ins>."""
+# What readers are shown changed, in the order of the page: the lead picture is told by what
+# it shows (its alt text), its caption as text.
+DIFFED = ("Headline", "Deck", "Text", "Picture", "Caption")
+
+
+def revision_diffs(before: tuple[str, ...], after: tuple[str, ...]) -> list[dict]:
+    """Diffs of the fields that changed (in `DIFFED` order), as escaped HTML with <del> and
+    <ins>."""
     diffs = []
-    for label, old, new in zip(("Headline", "Deck", "Text"), before, after, strict=True):
+    for label, old, new in zip(DIFFED, before, after, strict=True):
         if normalise_space(old or "") == normalise_space(new or ""):
             continue
         html = paragraph_diff(old, new) if label == "Text" else f"<p>{word_diff(old, new)}</p>"
@@ -61,11 +67,13 @@ def public_histories(article_ids: Iterable[int]) -> dict[int, list[dict]]:
     """The public log of each story, newest first, in one query whatever their number."""
     updates = (
         Update.objects.filter(article_id__in=list(article_ids))
-        .select_related("revision")
+        .select_related("revision__lead_picture")
         .annotate(
             before_headline=_previous_seen("headline"),
             before_deck=_previous_seen("deck"),
             before_body=_previous_seen("body"),
+            before_picture=_previous_seen("lead_picture__alt_text"),
+            before_caption=_previous_seen("lead_picture_caption"),
         )
         .order_by("article_id", "-shown_at", "-id")
     )
@@ -85,9 +93,22 @@ def public_histories(article_ids: Iterable[int]) -> dict[int, list[dict]]:
             and revision.kind in DIFF_KINDS
             and update.before_body is not None
         ):
+            picture = revision.lead_picture
             entry["diffs"] = revision_diffs(
-                (update.before_headline, update.before_deck, update.before_body),
-                (revision.headline, revision.deck, revision.body),
+                (
+                    update.before_headline,
+                    update.before_deck,
+                    update.before_body,
+                    update.before_picture,
+                    update.before_caption,
+                ),
+                (
+                    revision.headline,
+                    revision.deck,
+                    revision.body,
+                    picture.alt_text if picture else "",
+                    revision.lead_picture_caption,
+                ),
             )
         histories[update.article_id].append(entry)
     return histories
