@@ -12,6 +12,8 @@ ORIGINAL = {
     "body": "800,000 people were moved.\n\nRain continues.",
     "dateline": 1,
     "tags": ["Floods", "Monsoon"],
+    "lead_picture": None,
+    "lead_picture_caption": "",
 }
 
 
