@@ -90,7 +90,13 @@ class PictureAdmin(admin.ModelAdmin):
         js = ["articles/pictures.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(stories=Count("articles"))
+        # A count drops the model's ordering: it is given again, for stable pages.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(stories=Count("articles"))
+            .order_by("-uploaded_at", "-id")
+        )
 
     def get_fields(self, request, obj=None):
         if obj is None:

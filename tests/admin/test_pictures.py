@@ -6,6 +6,7 @@ from django.utils.html import escape
 from PIL import Image
 
 from articles.models import PageChange, Picture
+from articles.pictures.library import withdraw_picture
 from articles.pictures.uploads import RefusedUpload, SizeLimitUploadHandler
 from tests.factories import ArticleFactory
 from tests.pictures import images
@@ -236,3 +237,23 @@ def test_the_size_limit_counts_the_bytes_when_the_request_does_not_say(media, se
     refused = handler.file_complete(1200)
     assert isinstance(refused, RefusedUpload)
     assert refused.size > 1000
+
+
+def test_the_story_form_offers_usable_pictures_by_caption(editor_client, media):
+    editor_client.post(ADD, picture_form(images.agency_jpeg()))
+    editor_client.post(ADD, picture_form(images.agency_jpeg(caption="Antakya at night")))
+    withdrawn = Picture.objects.get(caption="Antakya at night")
+    withdraw_picture(withdrawn)
+
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "Antakya",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "lead_picture",
+        },
+    )
+
+    [offered] = response.json()["results"]
+    assert offered["text"].startswith("Rescuers search the rubble in Antakya")

@@ -4,12 +4,16 @@
 // Content-Security-Policy allows no inline script.
 "use strict";
 
-(function () {
+// Loaded in the page's head, with the admin's other scripts: it waits for the form.
+document.addEventListener("DOMContentLoaded", function () {
   const form = document.getElementById("picture_form");
   const input = form && form.querySelector("input[type=file][name=image]");
   if (!input) {
     return;
   }
+  // The admin turns the browser's own checks off; here they stay on, so that a missing alt
+  // text is asked for before the file is sent (a refused form would lose the chosen file).
+  form.noValidate = false;
   const FIELDS = ["caption", "creator", "credit", "copyright"];
   const csrfToken = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const metadataUrl = new URL("../metadata/", window.location.href);
@@ -56,4 +60,4 @@
     status.textContent = `${answer.width} by ${answer.height} pixels.` +
       (filled.length ? ` Filled from the file: ${filled.join(", ")}.` : "");
   });
-})();
+});
