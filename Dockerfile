@@ -13,7 +13,8 @@ RUN pip install --require-hashes -r requirements/base.lock
 COPY . .
 # collectstatic reads the settings, which need a secret; this one exists only in this layer.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
-    && useradd --system --home-dir /app newsroom
+    && useradd --system --home-dir /app newsroom \
+    && install -d -o newsroom /srv/newsroom/media /srv/newsroom/picture-originals
 USER newsroom
 
 EXPOSE 8000

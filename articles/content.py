@@ -21,7 +21,7 @@ class VersionedField:
 
     `kind` is "text" (typed by the editor: autosaved, merged as text, diffed word by word),
     "number" (the urgency: chosen, not written, in a conflict), "place" (the dateline, kept by
-    id) or "tags" (kept as names).
+    id), "picture" (the lead picture, kept by id) or "tags" (kept as names).
     """
 
     name: str
@@ -35,19 +35,25 @@ class VersionedField:
         return self.kind == "text"
 
     @property
+    def is_reference(self) -> bool:
+        """Kept as the id of a row (a place, a picture)."""
+        return self.kind in ("place", "picture")
+
+    @property
     def column(self) -> str:
         """The column of `Article` and `Revision` holding it (tags: see `columns()`)."""
-        return "dateline_id" if self.kind == "place" else self.name
+        return f"{self.name}_id" if self.is_reference else self.name
 
     @property
     def readable_name(self) -> str:
         """The key of the editor's reading of it in `readable()` and on a `Revision`."""
-        return {"place": "dateline_text", "tags": "tag_text"}.get(self.kind, self.name)
+        readable = {"place": "dateline_text", "picture": "picture_text", "tags": "tag_text"}
+        return readable.get(self.kind, self.name)
 
     def of_object(self, obj):
         """Its value on a story or a revision."""
-        if self.kind == "place":
-            return obj.dateline_id
+        if self.is_reference:
+            return getattr(obj, self.column)
         if self.kind == "tags":
             if isinstance(obj, Revision):
                 return obj.tag_names
@@ -57,7 +63,7 @@ class VersionedField:
     def of_form(self, cleaned: dict):
         """Its value in a story form's cleaned data."""
         value = cleaned.get(self.name)
-        if self.kind == "place":
+        if self.is_reference:
             return value.pk if value else None
         if self.kind == "tags":
             return sorted(tag.name for tag in value or [])
@@ -76,6 +82,8 @@ FIELDS = (
     VersionedField("slugline", "Slugline"),
     VersionedField("dateline", "Dateline", kind="place"),
     VersionedField("tags", "Tags", kind="tags"),
+    VersionedField("lead_picture", "Picture", kind="picture"),
+    VersionedField("lead_picture_caption", "Caption"),
 )
 
 NAMES = tuple(field.name for field in FIELDS)

@@ -1,6 +1,7 @@
 """Small rules of formatting shared by pages, feeds, sitemaps, JSON-LD, the ninjs API and the
 write path, which stores fragments formatted with them (`editorial/derived.py`)."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from django.conf import settings
@@ -58,3 +59,10 @@ def site_root(request: HttpRequest | None = None) -> str:
 
 def absolute_url(path: str, request: HttpRequest | None = None) -> str:
     return site_root(request) + path
+
+
+def absolute_file(file, request: HttpRequest | None = None):
+    """A picture's rendition with an absolute address (the local storage gives a path)."""
+    if file.url.startswith(("https://", "http://")):
+        return file
+    return replace(file, url=absolute_url(file.url, request))

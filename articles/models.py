@@ -7,17 +7,20 @@ from the queryset.
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.text import slugify
 
 from .text import control_characters_in
@@ -283,7 +286,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_listing_data(self) -> "ArticleQuerySet":
         """What a list of stories shows, fetched up front to avoid N+1 queries."""
-        return self.select_related("dateline").prefetch_related("tags")
+        return self.select_related("dateline", "lead_picture").prefetch_related("tags")
 
     def with_updates(self) -> "ArticleQuerySet":
         """The public update log, fetched with the story (one query for all of them)."""
@@ -328,6 +331,23 @@ class Article(models.Model):
         blank=True,
         validators=[validate_slugline],
         help_text="The running story's short name, the same on all its stories (port-strike).",
+    )
+    # PROTECT: a picture a story (or a version of it) shows is withdrawn, never deleted under it.
+    lead_picture = models.ForeignKey(
+        "Picture",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The picture at the top of the story, in lists, feeds and shares.",
+    )
+    # The story's own caption for it (what the picture shows in this story), versioned with the
+    # text; filled from the library's caption when the picture is chosen.
+    lead_picture_caption = models.TextField(
+        "caption",
+        blank=True,
+        help_text="Under the picture on this story. Empty: the library's caption.",
+        validators=[refuse_control_characters],
     )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -624,6 +644,11 @@ class Revision(models.Model):
     tags = models.TextField(blank=True)
     urgency = models.PositiveSmallIntegerField(default=URGENCY_ROUTINE)
     slugline = models.CharField(max_length=64, blank=True)
+    # PROTECT, as for the story: a version names the picture it showed, even once withdrawn.
+    lead_picture = models.ForeignKey(
+        "Picture", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lead_picture_caption = models.TextField(blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     # Whether the story was published (now or at its embargo's end) when this text was kept;
     # whether readers have seen it is `RevisionQuerySet.seen_by_readers()`.
@@ -656,12 +681,24 @@ class Revision(models.Model):
         return str(self.dateline) if self.dateline_id else ""
 
     @property
+    def picture_text(self) -> str:
+        return picture_text(self.lead_picture) if self.lead_picture_id else ""
+
+    @property
     def tag_names(self) -> list[str]:
         return self.tags.splitlines()
 
     @property
     def tag_text(self) -> str:
         return ", ".join(self.tag_names)
+
+
+def picture_text(picture: "Picture | None") -> str:
+    """A version's picture as an editor reads it in diffs and on the conflict screen."""
+    if picture is None:
+        return ""
+    withdrawn = " (withdrawn)" if picture.is_withdrawn else ""
+    return f"Picture {picture.pk}: {picture.alt_text}{withdrawn}"
 
 
 class StatusChange(models.Model):
@@ -781,6 +818,94 @@ class PageChange(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.seq}: {self.keys}"
+
+
+def _original_name(picture: "Picture", filename: str) -> str:
+    # The editor's file name says nothing readers need and may say what they must not.
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class _OriginalsStorage(LazyObject):
+    """The "picture_originals" storage, looked up when first used (as `default_storage` is)."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["picture_originals"]
+
+
+originals_storage = _OriginalsStorage()
+
+
+def _originals_storage():
+    return originals_storage
+
+
+class PictureQuerySet(models.QuerySet):
+    def usable(self) -> "PictureQuerySet":
+        """Pictures the newsroom may show: not withdrawn for a rights problem."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Picture(models.Model):
+    """A picture in the newsroom's library: the uploaded original (kept private, metadata and
+    all) and the renditions readers get, made once at upload (`articles.pictures`)."""
+
+    image = models.ImageField(
+        upload_to=_original_name,
+        storage=_originals_storage,
+        help_text="JPEG, PNG or WebP. Caption and credit are read from the file when it has them.",
+    )
+    alt_text = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it. Required.",
+        validators=[refuse_control_characters],
+    )
+    caption = models.TextField(blank=True, validators=[refuse_control_characters])
+    creator = models.CharField(
+        "photographer",
+        max_length=200,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="As printed under the picture, e.g. “Reuters/Jane Doe”.",
+        validators=[refuse_control_characters],
+    )
+    copyright = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    # Where its renditions are in the default storage, and what they are (made at upload).
+    folder = models.CharField(max_length=100, editable=False)
+    renditions = models.JSONField(default=list, editable=False)
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        blank=True, editable=False, validators=[refuse_control_characters]
+    )
+
+    objects = PictureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(F("uploaded_at").desc(), F("id").desc(), name="picture_newest")]
+
+    def __str__(self) -> str:
+        return self.caption[:80] or self.alt_text[:80]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 # The desk's own models, loaded with the app's.

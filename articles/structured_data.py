@@ -4,6 +4,9 @@ Made in two halves. What only changes when the story does is made when it is sav
 (`story_json_ld`, stored by `editorial/derived.py`), with addresses as paths; a page view
 completes it with what depends on the request and on live rows (`json_ld_script`): the site's
 address and the story's tags.
+
+The lead picture's renditions are named when the story is saved, and again when the picture's
+text changes or it is withdrawn (`articles/pictures/library.py` finishes those as story changes).
 """
 
 import json
@@ -14,9 +17,36 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import formatting
 from .models import Article, Tag, Update
+from .pictures.display import Shown, shown_picture
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 _ADDRESSES = ("@id", "url", "mainEntityOfPage")
+
+
+def image_objects(picture: Shown) -> list[dict]:
+    """The lead picture in the 1:1, 4:3 and 16:9 crops news search features ask for (local
+    renditions' addresses are paths, for `json_ld_script` to complete)."""
+    described = {
+        "caption": picture.caption,
+        "creditText": picture.credit,
+        "copyrightNotice": picture.copyright,
+        "creator": {"@type": "Person", "name": picture.creator} if picture.creator else None,
+        "description": picture.alt_text,
+    }
+    objects = []
+    for shape in ("1x1", "4x3", "16x9"):
+        file = picture.crops[shape]
+        image = {
+            "@type": "ImageObject",
+            "url": file.url,
+            "contentUrl": file.url,
+            "width": file.width,
+            "height": file.height,
+            "encodingFormat": file.type,
+            **described,
+        }
+        objects.append({key: value for key, value in image.items() if value})
+    return objects
 
 
 def story_json_ld(article: Article, history: list[dict]) -> dict:
@@ -47,6 +77,9 @@ def story_json_ld(article: Article, history: list[dict]) -> dict:
         "articleBody": "\n\n".join(article.paragraphs),
         "isAccessibleForFree": True,
     }
+    picture = shown_picture(article.lead_picture, article.lead_picture_caption)
+    if picture is not None:
+        data["image"] = image_objects(picture)
     if article.dateline is not None:
         data["dateline"] = formatting.wire_dateline(article.dateline)
         data["locationCreated"] = {
@@ -73,15 +106,40 @@ def story_json_ld(article: Article, history: list[dict]) -> dict:
     return data
 
 
+def share_image(stored: dict, request=None) -> dict | None:
+    """The picture for Open Graph and Twitter cards, from the stored JSON-LD: the 16:9 crop
+    (the last of `image_objects`), its address completed, its alt text."""
+    if not stored.get("image"):
+        return None
+    image = stored["image"][-1]
+    url = image["url"]
+    return {
+        "url": formatting.site_root(request) + url if url.startswith("/") else url,
+        "width": image["width"],
+        "height": image["height"],
+        "type": image["encodingFormat"],
+        "alt": image.get("description", ""),
+    }
+
+
 def json_ld_script(stored: dict, tags: list[Tag], request=None) -> SafeString:
     """The stored JSON-LD completed for a page, as a data block; `<`, `>` and `&` escaped so
     no text can close the element."""
     root = formatting.site_root(request)
+
+    def absolute(url: str) -> str:
+        return root + url if url.startswith("/") else url
+
     data = dict(stored)
     for name in _ADDRESSES:
         data[name] = root + data[name]
     data["publisher"] = {**data["publisher"], "url": root + data["publisher"]["url"]}
     data["keywords"] = [tag.name for tag in tags]
+    if "image" in data:
+        data["image"] = [
+            {**image, "url": absolute(image["url"]), "contentUrl": absolute(image["contentUrl"])}
+            for image in data["image"]
+        ]
     data = {key: value for key, value in data.items() if value not in ("", [], None)}
     text = json.dumps(data, ensure_ascii=False, indent=None).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # escaped above

@@ -1,12 +1,13 @@
 """The names of what a public page shows, for caches that drop pages by them (surrogate keys).
 
 A page is tagged with a key for each thing it shows: `story-<id>` for each story on it (its
-own page, its ninjs document, the lists that show its summary), `tag-<id>` and `place-<id>`
-for the names it prints, and one key per list (`list-latest`, `list-tag-<id>`,
-`list-place-<id>`, `list-running-<slugline>`, `list-day-<date>`, `list-month-<month>`,
-`list-news`, `list-sitemap`, `list-search`). Named here, below the site and the importer, so
-that both name them alike: the site tags its pages and the write path drops them
-(`editorial/finishing.py`); the lists and what each story is filed under are in `lists.py`.
+own page, its ninjs document, the lists that show its summary), `picture-<id>` for each
+story's lead picture, `tag-<id>` and `place-<id>` for the names it prints, and one key per
+list (`list-latest`, `list-tag-<id>`, `list-place-<id>`, `list-running-<slugline>`,
+`list-day-<date>`, `list-month-<month>`, `list-news`, `list-sitemap`, `list-search`). Named
+here, below the site and the importer, so that both name them alike: the site tags its pages
+and the write path drops them (`editorial/finishing.py`); the lists and what each story is
+filed under are in `lists.py`.
 """
 
 from collections.abc import Iterable
@@ -24,6 +25,10 @@ SITEMAP = "list-sitemap"
 
 def story_key(pk: int) -> str:
     return f"story-{pk}"
+
+
+def picture_key(pk: int) -> str:
+    return f"picture-{pk}"
 
 
 def tag_key(pk: int) -> str:
@@ -60,6 +65,8 @@ def shown_keys(articles: Iterable[Article], with_tags: bool = False) -> set[str]
     keys = set()
     for article in articles:
         keys.add(story_key(article.pk))
+        if article.lead_picture_id is not None:
+            keys.add(picture_key(article.lead_picture_id))
         if article.dateline_id is not None:
             keys.add(place_key(article.dateline_id))
         if with_tags:

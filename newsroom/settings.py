@@ -8,6 +8,7 @@ file in the project folder so that a new user needs no server at all.
 import os
 from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -216,10 +217,72 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Pictures: the renditions readers get are in "default" (public); the uploaded originals, which
+# keep the photographer's metadata (GPS too), in "picture_originals", never served. Local folders
+# by default; an S3-compatible bucket when PICTURE_BUCKET is set (credentials from the usual
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3). The bucket's policy must make the
+# "pictures/" prefix readable by all and "originals/" by nobody (docs/pictures.md).
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+PICTURE_ORIGINALS_ROOT = Path(env_str("PICTURE_ORIGINALS_ROOT") or BASE_DIR / "picture-originals")
+PICTURE_BUCKET = env_str("PICTURE_BUCKET")
+
+
+def picture_storages(bucket: str) -> dict:
+    """The two picture storages on an S3-compatible bucket, from the environment."""
+    bucket_options = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("PICTURE_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("PICTURE_S3_REGION") or None,
+        "custom_domain": env_str("PICTURE_S3_CUSTOM_DOMAIN") or None,
+        "addressing_style": env_str("PICTURE_S3_ADDRESSING_STYLE") or None,
+        "file_overwrite": False,
+    }
+    backend = "storages.backends.s3.S3Storage"
+    return {
+        "default": {
+            "BACKEND": backend,
+            "OPTIONS": {**bucket_options, "location": "pictures", "querystring_auth": False},
+        },
+        "picture_originals": {
+            "BACKEND": backend,
+            "OPTIONS": {**bucket_options, "location": "originals", "custom_domain": None},
+        },
+    }
+
+
+def picture_origin(bucket: str) -> str:
+    """Where readers' browsers fetch the renditions from, for the Content-Security-Policy."""
+    if domain := env_str("PICTURE_S3_CUSTOM_DOMAIN"):
+        return f"https://{domain.split('/')[0]}"
+    if endpoint := env_str("PICTURE_S3_ENDPOINT_URL"):
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"https://{bucket}.s3.amazonaws.com"
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
+    },
+    "picture_originals": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PICTURE_ORIGINALS_ROOT, "base_url": None},
+    },
+    **(picture_storages(PICTURE_BUCKET) if PICTURE_BUCKET else {}),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads: a file larger than this is refused as it arrives, before it is read whole; a picture
+# declaring more pixels than this is refused before it is decoded (the memory an upload may take
+# follows from it: docs/pictures.md).
+PICTURE_MAX_BYTES = env_int("PICTURE_MAX_BYTES", 30 * 1024 * 1024)
+PICTURE_MAX_PIXELS = env_int("PICTURE_MAX_PIXELS", 60_000_000)
+FILE_UPLOAD_HANDLERS = [
+    "articles.pictures.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # HTTPS and browser protections. A TLS-terminating load balancer must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -239,7 +302,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([picture_origin(PICTURE_BUCKET)] if PICTURE_BUCKET else [])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

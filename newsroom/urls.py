@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.site import media
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    *media.urlpatterns(),
     path("", include("articles.site.urls")),
 ]
 

@@ -3,11 +3,22 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import empty
 
+from articles.models import originals_storage
 from articles.site.caching import process_pages
-from tests.helpers import member_of, missing_tool
+from tests.helpers import member_of, missing_tool, use_picture_storages
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@receiver(setting_changed)
+def _picture_storages_changed(setting, **kwargs):
+    """As Django does for `default_storage`: the originals' storage is looked up again."""
+    if setting == "STORAGES":
+        originals_storage._wrapped = empty
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +65,19 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(name="media")
+def media_fixture(settings, tmp_path):
+    """Local picture folders of the test's own: (public renditions, private originals)."""
+    public, private = tmp_path / "public", tmp_path / "originals"
+    backend = "django.core.files.storage.FileSystemStorage"
+    use_picture_storages(
+        settings,
+        {"BACKEND": backend, "OPTIONS": {"location": public, "base_url": "/media/"}},
+        {"BACKEND": backend, "OPTIONS": {"location": private}},
+    )
+    return public, private
 
 
 @pytest.fixture

@@ -89,3 +89,14 @@ class RevisionFactory(factory.django.DjangoModelFactory):
     body = factory.LazyAttribute(lambda revision: revision.article.body)
     kind = Revision.Kind.PUBLICATION
     is_public = True
+
+
+def make_picture(data: bytes | None = None, name: str = "photo.jpg", **text):
+    """A picture stored as an upload stores it (checks, renditions), in the current storages."""
+    from django.core.files.base import ContentFile
+
+    from articles.pictures.library import add_picture
+    from tests.pictures.images import agency_jpeg
+
+    text.setdefault("alt_text", "Rescuers lift a slab of concrete")
+    return add_picture(ContentFile(data or agency_jpeg()), name, **text)

@@ -54,3 +54,9 @@ def run_command(name: str, *args) -> tuple[int, str, str]:
         stderr.write(str(exc))
         return exc.returncode, stdout.getvalue(), stderr.getvalue()
     return 0, stdout.getvalue(), stderr.getvalue()
+
+
+def use_picture_storages(settings, default: dict, originals: dict) -> None:
+    """Point the picture storages elsewhere, as a process started with other settings would
+    (tests/conftest.py has the originals' storage looked up again)."""
+    settings.STORAGES = {**settings.STORAGES, "default": default, "picture_originals": originals}

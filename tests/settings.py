@@ -1,10 +1,15 @@
 """The project's settings, with only what the test run must change."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+# Pictures the tests upload go to folders of their own (the tests' servers read them too).
+_TEST_MEDIA = Path(__file__).resolve().parent.parent / ".test-media"
+os.environ.setdefault("MEDIA_ROOT", str(_TEST_MEDIA / "public"))
+os.environ.setdefault("PICTURE_ORIGINALS_ROOT", str(_TEST_MEDIA / "originals"))
 
-from newsroom.settings import *  # noqa: F403
+from newsroom.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client and the live server speak plain HTTP.

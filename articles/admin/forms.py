@@ -18,7 +18,15 @@ from ..editorial import actions
 from ..editorial.errors import MergeConflict, WorkflowError
 from ..editorial.merge import CHOICES
 from ..editorial.versions import base_revision
-from ..models import Article, Dateline, Revision, Tag, refuse_control_characters
+from ..models import (
+    Article,
+    Dateline,
+    Picture,
+    Revision,
+    Tag,
+    picture_text,
+    refuse_control_characters,
+)
 
 SAVE_KIND_CHOICES = [
     (Revision.Kind.UPDATE, "Update: substantive news; moves “Updated”, adds a public note"),
@@ -83,6 +91,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "lead_picture" in self.fields:
+            self.fields["lead_picture"].help_text = (
+                "Choose from the picture library, or upload one with “+”. A withdrawn picture "
+                "cannot be chosen."
+            )
         # The admin lists the fields this user and story get (see ArticleAdmin.get_fieldsets);
         # declared fields left out of that list must not be validated either.
         for name in list(self.fields):
@@ -112,6 +125,23 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_urgency(self):
         return self.cleaned_data.get("urgency") or self.instance.urgency
+
+    def clean_lead_picture(self):
+        picture = self.cleaned_data.get("lead_picture")
+        unchanged = picture is not None and picture.pk == self.instance.lead_picture_id
+        if picture is not None and picture.is_withdrawn and not unchanged:
+            raise forms.ValidationError(
+                "This picture was withdrawn (a rights problem): choose another.", code="withdrawn"
+            )
+        return picture
+
+    def clean_lead_picture_caption(self):
+        """A new picture brings the library's caption, unless the editor wrote one."""
+        caption = self.cleaned_data.get("lead_picture_caption", "")
+        picture = self.cleaned_data.get("lead_picture")
+        if picture is not None and not caption.strip():
+            return picture.caption
+        return caption
 
     @property
     def pressed(self) -> str:
@@ -273,6 +303,8 @@ def shown(name: str, value) -> str:
     if kind == "place":
         place = Dateline.objects.filter(pk=value).first()
         return str(place) if place else ""
+    if kind == "picture":
+        return picture_text(Picture.objects.filter(pk=value).first())
     if kind == "tags":
         return ", ".join(value)
     return value

@@ -12,7 +12,7 @@ from django.db.models import F, Prefetch
 from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 
-from ..content import FIELDS, LABELS, of_revision
+from ..content import BY_NAME, FIELDS, LABELS, of_revision
 from ..content import columns as content_columns
 from ..editorial import actions
 from ..editorial.actions import default_save_kind
@@ -39,6 +39,8 @@ from .workflow import STORY_OPERATIONS, WORKFLOW, WorkflowActionsMixin
 # The desk's signals, side by side in the form.
 WIRE = ("urgency", "slugline")
 
+# Chosen from the library (or uploaded with the "+" beside it), with this story's caption.
+PICTURE_FIELDS = ["lead_picture", "lead_picture_caption"]
 PROVENANCE_FIELDS = ["legacy_id", "source_file", "retrieved_at", "created_at", "modified_at"]
 
 
@@ -105,7 +107,7 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["dateline", "tags"]
+    autocomplete_fields = ["dateline", "tags", "lead_picture"]
     readonly_fields = ["status_summary", *PROVENANCE_FIELDS]
     inlines = [UpdateInline]
     actions = ["publish_selected", "unpublish_selected", "withdraw_selected", "delete_selected"]
@@ -185,10 +187,18 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
                 publishing += ["save_kind", "update_note"]
             if any(name == SCHEDULE for name, _, _ in self.editorial_buttons(request, obj)):
                 publishing.append("publish_at")
+        story = [field.name for field in FIELDS if field.name not in PICTURE_FIELDS]
         return [
-            ("Story", {"fields": [f.name for f in FIELDS if f.is_text and f.name not in WIRE]}),
+            (
+                "Story",
+                {"fields": [name for name in story if BY_NAME[name].is_text and name not in WIRE]},
+            ),
             ("Wire", {"fields": [WIRE]}),
-            ("Placement", {"fields": [f.name for f in FIELDS if f.kind in ("place", "tags")]}),
+            (
+                "Placement",
+                {"fields": [name for name in story if BY_NAME[name].kind in ("place", "tags")]},
+            ),
+            ("Lead picture", {"fields": PICTURE_FIELDS}),
             ("Publishing", {"fields": publishing}),
             (
                 "Provenance",

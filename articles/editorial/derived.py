@@ -1,8 +1,10 @@
 """Output that only changes when a story is saved, made then rather than on every page view.
 
 The finishing step of every write (`finishing.py`) stores, for each story it changed:
-- `body_html`: the story's paragraphs as its page prints them, the dateline leading;
-- `summary_html`: the story as every list prints it (`articles/_article_summary.html`);
+- `body_html`: the story's lead picture and paragraphs as its page prints them, the dateline
+  leading;
+- `summary_html`: the story as every list prints it (`articles/_article_summary.html`), with
+  its picture's thumbnail;
 - `structured_data`: its schema.org JSON-LD, less what depends on the request and on its
   tags (`articles.structured_data`);
 - `public_history`: the public change history, each update and correction with the diff of what
@@ -25,6 +27,7 @@ from django.template.loader import render_to_string
 from .. import formatting
 from ..diffs import paragraph_diff, word_diff
 from ..models import DERIVED_FIELDS, Article, Revision, Update, normalise_space
+from ..pictures.display import lead_picture
 from ..structured_data import story_json_ld
 
 DIFF_KINDS = (Revision.Kind.UPDATE, Revision.Kind.CORRECTION)
@@ -43,10 +46,16 @@ def _previous_seen(field_name: str) -> Subquery:
     )
 
 
-def revision_diffs(before: tuple[str, str, str], after: tuple[str, str, str]) -> list[dict]:
-    """Diffs of the fields that changed, as escaped HTML with <del> and <ins>."""
+# What readers are shown changed, in the order of the page: the lead picture is told by what
+# it shows (its alt text), its caption as text.
+DIFFED = ("Headline", "Deck", "Text", "Picture", "Caption")
+
+
+def revision_diffs(before: tuple[str, ...], after: tuple[str, ...]) -> list[dict]:
+    """Diffs of the fields that changed (in `DIFFED` order), as escaped HTML with <del> and
+    <ins>."""
     diffs = []
-    for label, old, new in zip(("Headline", "Deck", "Text"), before, after, strict=True):
+    for label, old, new in zip(DIFFED, before, after, strict=True):
         if normalise_space(old or "") == normalise_space(new or ""):
             continue
         html = paragraph_diff(old, new) if label == "Text" else f"<p>{word_diff(old, new)}</p>"
@@ -58,11 +67,13 @@ def public_histories(article_ids: Iterable[int]) -> dict[int, list[dict]]:
     """The public log of each story, newest first, in one query whatever their number."""
     updates = (
         Update.objects.filter(article_id__in=list(article_ids))
-        .select_related("revision")
+        .select_related("revision__lead_picture")
         .annotate(
             before_headline=_previous_seen("headline"),
             before_deck=_previous_seen("deck"),
             before_body=_previous_seen("body"),
+            before_picture=_previous_seen("lead_picture__alt_text"),
+            before_caption=_previous_seen("lead_picture_caption"),
         )
         .order_by("article_id", "-shown_at", "-id")
     )
@@ -82,9 +93,22 @@ def public_histories(article_ids: Iterable[int]) -> dict[int, list[dict]]:
             and revision.kind in DIFF_KINDS
             and update.before_body is not None
         ):
+            picture = revision.lead_picture
             entry["diffs"] = revision_diffs(
-                (update.before_headline, update.before_deck, update.before_body),
-                (revision.headline, revision.deck, revision.body),
+                (
+                    update.before_headline,
+                    update.before_deck,
+                    update.before_body,
+                    update.before_picture,
+                    update.before_caption,
+                ),
+                (
+                    revision.headline,
+                    revision.deck,
+                    revision.body,
+                    picture.alt_text if picture else "",
+                    revision.lead_picture_caption,
+                ),
             )
         histories[update.article_id].append(entry)
     return histories
@@ -98,7 +122,11 @@ def fill(article: Article, history: list[dict] | None = None) -> None:
     article.public_history = json.dumps(history, ensure_ascii=False) if history else ""
     article.body_html = render_to_string(
         "articles/_story_body.html",
-        {"article": article, "dateline_lead": formatting.wire_dateline(article.dateline)},
+        {
+            "article": article,
+            "dateline_lead": formatting.wire_dateline(article.dateline),
+            "picture": lead_picture(article),
+        },
     )
     article.summary_html = render_to_string("articles/_article_summary.html", {"article": article})
     article.structured_data = json.dumps(story_json_ld(article, history), ensure_ascii=False)
@@ -107,7 +135,9 @@ def fill(article: Article, history: list[dict] | None = None) -> None:
 def store(article_ids: Iterable[int]) -> list[Article]:
     """Make and store the derived output of these stories: three queries, whatever their number
     (and one more per 500 stories written)."""
-    articles = list(Article.objects.filter(pk__in=set(article_ids)).select_related("dateline"))
+    articles = list(
+        Article.objects.filter(pk__in=set(article_ids)).select_related("dateline", "lead_picture")
+    )
     histories = public_histories(article.pk for article in articles)
     for article in articles:
         fill(article, histories.get(article.pk, []))

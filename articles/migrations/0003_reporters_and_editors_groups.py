@@ -15,6 +15,7 @@ REPORTER_PERMISSIONS = [
     ("update", ["view"]),
     ("revision", ["view"]),
     ("statuschange", ["view"]),
+    ("picture", ["add", "change", "view"]),  # the model comes in 0016, which grants these
 ]
 EDITOR_PERMISSIONS = [
     ("article", ["add", "change", "delete", "view"]),
@@ -23,6 +24,7 @@ EDITOR_PERMISSIONS = [
     ("update", ["add", "change", "delete", "view"]),
     ("revision", ["view"]),
     ("statuschange", ["view"]),
+    ("picture", ["add", "change", "view"]),
 ]
 EDITOR_WORKFLOW = ["publish_article", "withdraw_article", "edit_published_article"]
 

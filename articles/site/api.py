@@ -13,10 +13,50 @@ from django.urls import reverse
 from .. import formatting
 from .. import surrogate_keys as keys
 from ..models import Article
+from ..pictures.display import Shown, lead_picture
 from .caching import list_page, story_page
 from .pagination import keyset_page
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
+
+
+def picture_association(picture: Shown, request=None) -> dict:
+    """The lead picture as a ninjs association, with every rendition readers may fetch."""
+    renditions = []
+    for content_type in ("image/webp", "image/jpeg"):
+        for file in picture.widths(content_type):
+            renditions.append((f"{content_type.removeprefix('image/')}-{file.width}", file, ""))
+    for shape, file in picture.crops.items():
+        renditions.append((f"crop-{shape}", file, shape.replace("x", ":")))
+    association = {
+        "name": "mainpicture",
+        "uri": f"urn:newsroom:picture:{picture.picture.pk}",
+        "type": "picture",
+        "by": picture.creator,
+        "copyrightNotice": picture.copyright,
+        "descriptions": [
+            {"role": role, "value": value}
+            for role, value in (
+                ("caption", picture.caption),
+                ("alternative", picture.alt_text),
+                ("credit", picture.credit),
+            )
+            if value
+        ],
+        "renditions": [
+            {
+                "name": name,
+                "href": formatting.absolute_file(file, request).url,
+                "contentType": file.type,
+                "width": file.width,
+                "height": file.height,
+                "sizeInBytes": file.bytes,
+                **({"aspectRatio": ratio} if ratio else {}),
+            }
+            for name, file, ratio in renditions
+        ],
+    }
+    return {key: value for key, value in association.items() if value}
 
 
 def ninjs(article: Article, request=None) -> dict:
@@ -64,6 +104,10 @@ def ninjs(article: Article, request=None) -> dict:
         item["slugline"] = article.slugline
     if article.dateline is not None:
         item["located"] = formatting.wire_dateline(article.dateline)
+    picture = lead_picture(article)
+    if picture is not None:
+        item["associations"] = [picture_association(picture, request)]
+        item["profile"] = "text-with-picture"
     return item
 
 

@@ -9,18 +9,20 @@ every story without a byline, since Atom requires an author on each entry (RFC 4
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.text import Truncator
 
 from .. import formatting, lists
 from .. import surrogate_keys as keys
 from ..models import Article, Tag
+from ..pictures.display import lead_picture
 from ..text import without_control_characters
 from .caching import list_page
 from .pages import datelines_for_place
 
 FEED_LENGTH = 30
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
 
 # Words of a story's first paragraph that stand in for a deck it does not have.
 SUMMARY_WORDS = 40
@@ -49,15 +51,39 @@ class WellFormed:
 
 
 class RssFeed(WellFormed, Rss201rev2Feed):
-    """RSS 2.0 with the story's rendered body as `content:encoded` (the RSS content module)."""
+    """RSS 2.0 with the story's rendered body as `content:encoded` (the RSS content module)
+    and its lead picture as Media RSS `media:content`."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": CONTENT_NAMESPACE}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": CONTENT_NAMESPACE,
+            "xmlns:media": MEDIA_RSS,
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("body_html"):
             handler.addQuickElement("content:encoded", item["body_html"])
+        picture = item.get("picture")
+        if picture is None:
+            return
+        file = picture["file"]
+        handler.startElement(
+            "media:content",
+            {
+                "url": file.url,
+                "type": file.type,
+                "medium": "image",
+                "width": str(file.width),
+                "height": str(file.height),
+            },
+        )
+        if picture["caption"]:
+            handler.addQuickElement("media:description", picture["caption"], {"type": "plain"})
+        if picture["credit"]:
+            handler.addQuickElement("media:credit", picture["credit"])
+        handler.endElement("media:content")
 
 
 class AtomFeed(WellFormed, Atom1Feed):
@@ -157,10 +183,6 @@ class LatestStoriesFeed(Feed):
     def item_updateddate(self, item):
         return item.last_changed_at
 
-    def item_extra_kwargs(self, item):
-        # The body as rendered when it was written: the feeds carry its links and formatting.
-        return {"body_html": item.body_html}
-
     def item_categories(self, item):
         """The tags, then the desk's signals: the running story's slugline and the urgency
         (as ninjs and the wires name it), for readers' feed filters."""
@@ -168,6 +190,27 @@ class LatestStoriesFeed(Feed):
         if item.slugline:
             categories.append(f"slugline:{item.slugline}")
         return [*categories, f"urgency:{item.urgency}"]
+
+    def _lead_picture(self, item):
+        picture = lead_picture(item)
+        if picture is None:
+            return None, None
+        return formatting.absolute_file(picture.fallback, self.request), picture
+
+    def item_enclosures(self, item):
+        """The lead picture: `<link rel="enclosure">` in Atom, `<enclosure>` in RSS."""
+        file, _ = self._lead_picture(item)
+        if file is None:
+            return []
+        return [Enclosure(file.url, str(file.bytes), file.type)]
+
+    def item_extra_kwargs(self, item):
+        # The body as rendered when it was written: the feeds carry its links and formatting.
+        extra = {"body_html": item.body_html}
+        file, picture = self._lead_picture(item)
+        if file is not None:
+            extra["picture"] = {"file": file, "caption": picture.caption, "credit": picture.credit}
+        return extra
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from .. import formatting
 from ..lists import day_url
 from ..models import Article, Dateline, StatusChange
-from ..structured_data import json_ld_script
+from ..structured_data import json_ld_script, share_image
 from .history import change_history
 
 # The running story's other stories shown on a story page (those with its slugline).
@@ -40,7 +40,9 @@ def story_page_context(article: Article, request=None) -> dict:
             .only("pk", "slug", "headline", "published_at", "updated_at")
             .latest_first()[:RUNNING_STORY_LENGTH]
         )
+    structured_data = json.loads(article.structured_data)
     return {
+        "share_image": share_image(structured_data, request),
         "article": article,
         "tags": tags,
         "history": change_history(article),
@@ -48,7 +50,7 @@ def story_page_context(article: Article, request=None) -> dict:
         "dateline_lead": formatting.wire_dateline(article.dateline),
         "place_urls": place_urls(article.dateline),
         "canonical_url": formatting.absolute_url(article.get_absolute_url(), request),
-        "json_ld": json_ld_script(json.loads(article.structured_data), tags, request),
+        "json_ld": json_ld_script(structured_data, tags, request),
         "day_url": (
             day_url(timezone.localdate(article.published_at)) if article.published_at else ""
         ),

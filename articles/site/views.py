@@ -87,12 +87,19 @@ class ArticleList(PublishedArticleMixin, ListView):
         return lists.latest()
 
     def get_queryset(self):
-        # Each story's summary was stored when it was saved: its dateline, tags and text
-        # are not fetched.
+        # Each story's summary (its thumbnail too) was stored when it was saved: its dateline,
+        # tags, text and picture are not fetched; their ids tag the page.
         return (
             super()
             .get_queryset()
-            .only("published_at", "dateline_id", "summary_html", "urgency", "developing_until")
+            .only(
+                "published_at",
+                "dateline_id",
+                "lead_picture_id",
+                "summary_html",
+                "urgency",
+                "developing_until",
+            )
         )
 
     def narrow(self, queryset):

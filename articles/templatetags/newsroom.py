@@ -1,4 +1,4 @@
-"""Formatting of times and datelines for readers, the same in every template."""
+"""Formatting of times, datelines and pictures for readers, the same in every template."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles import formatting as public
 from articles.desk.labels import labels
 from articles.desk.markup import story_body_html
+from articles.pictures import display
 
 register = template.Library()
 
@@ -24,6 +25,19 @@ def time_tag(value) -> SafeString:
     return format_html(
         '<time datetime="{}">{}</time>', public.iso_instant(value), public.reader_time(value)
     )
+
+
+@register.filter
+def eager(summary_html: str) -> SafeString:
+    """A stored summary whose thumbnail loads at once: the first stories of a list are in view
+    (the summary is made lazy when the story is saved, without knowing its place)."""
+    return mark_safe(summary_html.replace(' loading="lazy"', "", 1))  # stored, trusted HTML
+
+
+@register.filter
+def lead_picture(article):
+    """The story's lead picture as readers see it, or None (none, or withdrawn)."""
+    return display.lead_picture(article)
 
 
 @register.filter

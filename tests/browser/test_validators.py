@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 
-from articles.models import StatusChange
+from articles.models import Article, StatusChange
 from articles.site.errors import server_error
-from tests.factories import ArticleFactory, DatelineFactory, TagFactory
+from tests.factories import ArticleFactory, DatelineFactory, TagFactory, make_picture
 from tests.helpers import DESKTOP, PHONE, missing_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,8 +32,10 @@ WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 
 
 @pytest.fixture
-def page_types(newsroom) -> dict[str, str]:
-    """One address of each kind of page, with the stories that make it a real example."""
+def page_types(newsroom, media) -> dict[str, str]:
+    """One address of each kind of page, with the stories that make it a real example (the
+    main story with a lead picture, so its figure, and the lists' thumbnails, are checked)."""
+    Article.objects.filter(pk=newsroom.pk).update(lead_picture=make_picture())
     ArticleFactory(
         published=True,
         headline="Ferry service resumes across the harbour",

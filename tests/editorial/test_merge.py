@@ -14,6 +14,8 @@ ORIGINAL = {
     "slugline": "monsoon-floods",
     "dateline": 1,
     "tags": ["Floods", "Monsoon"],
+    "lead_picture": None,
+    "lead_picture_caption": "",
 }
 
 

@@ -53,6 +53,17 @@ def fetch(url: str, method: str = "GET", headers: dict | None = None):
         return error.code, error.headers, error.read().decode()
 
 
+def fetch_file(url: str):
+    """(status, headers) of a request for a file (a picture), whose body is not text."""
+    request = urllib.request.Request(url, headers={"Connection": "close"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
 def wait_for(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -180,3 +191,46 @@ class Varnish(Server):
     def stop(self) -> None:
         super().stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class MotoS3(Server):
+    """An S3-compatible server (moto's server mode), empty at the start, as a bucket service."""
+
+    access_key = "newsroom-tests"
+    secret_key = "newsroom-tests-secret"
+    region = "us-east-1"
+
+    def __init__(self, listen: int):
+        self.url = f"http://127.0.0.1:{listen}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(listen)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(self.url + "/moto-api/")
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def environment(self, bucket: str) -> dict[str, str]:
+        """The settings' environment variables that put the pictures in `bucket` here."""
+        return {
+            "PICTURE_BUCKET": bucket,
+            "PICTURE_S3_ENDPOINT_URL": self.url,
+            "PICTURE_S3_REGION": self.region,
+            "PICTURE_S3_ADDRESSING_STYLE": "path",
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+        }
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name=self.region,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+        )

@@ -5,9 +5,12 @@ gunicorn of the tests; the editor's withdrawal commits in this process, whose pu
 story's keys in Varnish."""
 
 import pytest
+from django.core.files.storage import storages
 from django.test import override_settings
 
-from tests.site.servers import Gunicorn, Varnish, fetch, port
+from articles.pictures.library import withdraw_picture
+from tests.factories import ArticleFactory, make_picture
+from tests.site.servers import Gunicorn, Varnish, fetch, fetch_file, port
 from tests.site.test_live_workers import kept_story, responses_showing, warm, withdraw
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,3 +91,21 @@ def test_only_the_app_servers_may_purge_and_only_with_keys(varnish):
     status, _, _ = fetch(varnish.url + "/", method="PURGE", headers={"Purge-Keys": ".* |x"})
 
     assert status == 400
+
+
+def test_a_withdrawn_picture_is_gone_from_varnish_pages_and_renditions(varnish):
+    picture = make_picture()  # in the folders the tests' gunicorn serves too
+    article = ArticleFactory(published=True, lead_picture=picture)
+    renditions = [storages["default"].url(r["name"]) for r in picture.renditions]
+    pages = [article.get_absolute_url(), "/", f"/api/ninjs/stories/{article.pk}/"]
+    for url in pages + renditions:
+        fetch_file(varnish.url + url)
+    assert served_from_varnish(fetch_file(varnish.url + renditions[0])[1])
+
+    withdraw_picture(picture, reason="The agency withdrew it.")
+
+    stale = [
+        url for url in pages for _ in range(3) if picture.folder in fetch(varnish.url + url)[2]
+    ]
+    assert stale == []
+    assert {fetch_file(varnish.url + url)[0] for url in renditions} == {404}

@@ -9,7 +9,7 @@
   if (!desk || !form) {
     return;
   }
-  const AUTOSAVED = ["headline", "slug", "deck", "byline", "body"];
+  const AUTOSAVED = ["headline", "slug", "deck", "byline", "body", "lead_picture_caption"];
   const AUTOSAVE_EVERY_MS = 5000;
   const csrfToken = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const loadedVersionInput = form.querySelector("input[name=loaded_version]");
