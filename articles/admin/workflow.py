@@ -139,7 +139,7 @@ WORKFLOW = {
         "Readers will see the reason below instead of these stories.",
         "Reason shown to readers",
         "Readers see this note instead of the story.",
-        WithdrawalForm,
+        form_class=WithdrawalForm,
     ),
     "republish": Workflow(
         actions.RepublishArticle,
