@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .text import control_characters_in
+from .text import character_names, control_characters_in, hidden_characters_in
 
 _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -58,19 +58,37 @@ def slug_for_name(name: str, max_length: int = 100) -> str:
 
 
 def refuse_control_characters(text: str) -> None:
-    """Validator of every text an editor types: no control characters (tab and newline pass).
+    """Validator of every text an editor types: no control characters (tab and newline pass),
+    and no bidi override.
 
     They cannot be typed meaningfully (they come from pasting out of odd software), are
-    invisible, and would make the feeds and sitemaps invalid XML. The form shows which
-    character to remove rather than saving something the editor did not see.
+    invisible, and would make the feeds and sitemaps invalid XML, or, for an override, make the
+    text read backwards. The form names the character to remove rather than saving something
+    the editor did not see.
     """
-    found = sorted(control_characters_in(text, multiline=True))
-    if found:
-        names = ", ".join(f"U+{ord(char):04X}" for char in found[:5])
+    _refuse_hidden(text, multiline=True)
+
+
+def refuse_hidden_characters_in_line(text: str) -> None:
+    """Validator of one-line texts (headline, byline, names, places): `refuse_control_characters`,
+    and no invisible formatting at all (bidi controls, zero-width spaces and joiners)."""
+    _refuse_hidden(text, multiline=False)
+
+
+def _refuse_hidden(text: str, *, multiline: bool) -> None:
+    controls = control_characters_in(text, multiline=True)
+    if controls:
         raise ValidationError(
             "Remove the invisible control characters (%(names)s), pasted from another program.",
             code="control_characters",
-            params={"names": names},
+            params={"names": character_names(controls)},
+        )
+    hidden = hidden_characters_in(text, multiline=multiline)
+    if hidden:
+        raise ValidationError(
+            "Remove the invisible formatting characters (%(names)s): they can disguise the text.",
+            code="hidden_characters",
+            params={"names": character_names(hidden)},
         )
 
 
@@ -105,14 +123,16 @@ class DatelineQuerySet(models.QuerySet):
 class Dateline(models.Model):
     """Where a story was reported from, formatted in wire style ("BEIRUT, Lebanon")."""
 
-    country = models.CharField(max_length=100, validators=[refuse_control_characters])
+    country = models.CharField(max_length=100, validators=[refuse_hidden_characters_in_line])
     region = models.CharField(
         max_length=100,
         blank=True,
         help_text="State or province.",
-        validators=[refuse_control_characters],
+        validators=[refuse_hidden_characters_in_line],
     )
-    city = models.CharField(max_length=100, blank=True, validators=[refuse_control_characters])
+    city = models.CharField(
+        max_length=100, blank=True, validators=[refuse_hidden_characters_in_line]
+    )
 
     objects = DatelineQuerySet.as_manager()
 
@@ -165,7 +185,7 @@ class TagQuerySet(models.QuerySet):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=100, validators=[refuse_control_characters])
+    name = models.CharField(max_length=100, validators=[refuse_hidden_characters_in_line])
     slug = models.SlugField(
         max_length=100,
         unique=True,
@@ -249,7 +269,7 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    headline = models.CharField(max_length=255, validators=[refuse_control_characters])
+    headline = models.CharField(max_length=255, validators=[refuse_hidden_characters_in_line])
     slug = models.SlugField(
         max_length=255, allow_unicode=True, help_text="Part of the story's address."
     )
@@ -258,7 +278,9 @@ class Article(models.Model):
         help_text="The standfirst under the headline.",
         validators=[refuse_control_characters],
     )
-    byline = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
+    byline = models.CharField(
+        max_length=200, blank=True, validators=[refuse_hidden_characters_in_line]
+    )
     body = models.TextField(
         help_text="Plain text; separate paragraphs with a blank line.",
         validators=[refuse_control_characters],
