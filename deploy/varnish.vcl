@@ -14,13 +14,15 @@ backend web {
     .port = "8000";
 }
 
-# Who may purge: the app servers (loopback, and the private networks compose uses).
+# Who may purge: the app servers, and nothing else on their networks (a purge drops pages, so
+# anyone allowed to send one can empty the cache onto the app servers). List each app server
+# here, by address or by host name: a name is resolved when the VCL loads and each of its
+# addresses counts (compose's "web", however many replicas); in parentheses, a name that does
+# not resolve is skipped rather than failing the load. "localhost" is an app server on the
+# same host. After adding servers, reload the VCL (varnishreload).
 acl purgers {
     "localhost";
-    "127.0.0.1";
-    "10.0.0.0"/8;
-    "172.16.0.0"/12;
-    "192.168.0.0"/16;
+    ("web");
 }
 
 sub vcl_recv {

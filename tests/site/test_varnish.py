@@ -4,6 +4,8 @@ A real varnishd from Debian's package runs the repository's deploy/varnish.vcl i
 gunicorn of the tests; the editor's withdrawal commits in this process, whose purger bans the
 story's keys in Varnish."""
 
+import http.client
+
 import pytest
 from django.test import override_settings
 
@@ -88,3 +90,14 @@ def test_only_the_app_servers_may_purge_and_only_with_keys(varnish):
     status, _, _ = fetch(varnish.url + "/", method="PURGE", headers={"Purge-Keys": ".* |x"})
 
     assert status == 400
+
+
+def test_a_purge_from_another_machine_is_refused(varnish):
+    """127.0.0.2 is this host's loopback too, but not an app server of the VCL's list."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", int(varnish.url.rsplit(":", 1)[1]), timeout=5, source_address=("127.0.0.2", 0)
+    )
+    connection.request("PURGE", "/", headers={"Purge-Keys": "list-latest"})
+
+    assert connection.getresponse().status == 403
+    connection.close()
