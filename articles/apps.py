@@ -8,7 +8,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         from .editorial import derived
-        from .site import invalidation
+        from .site import invalidation, purge
 
         derived.connect_signals()
         invalidation.connect_signals()
+        purge.connect_signals()

@@ -681,3 +681,21 @@ class PageChange(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.seq}: {self.keys}"
+
+
+class PurgeNode(models.Model):
+    """A shared cache node (a Varnish) and the last change it was sent a purge for.
+
+    Each node is purged on its own; one that cannot be reached is retried until it has every
+    change after `purged_through` (`articles/site/purge.py`), by whichever app process runs.
+    """
+
+    name = models.CharField(max_length=500, unique=True, help_text="The node's purge URL.")
+    purged_through = models.BigIntegerField(help_text="The last change (PageChange.seq) sent.")
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="When purges to it began failing; empty while it answers."
+    )
+    last_error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

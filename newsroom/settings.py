@@ -288,6 +288,9 @@ PAGE_PURGER = env_str(
 )
 # A page rendered just before a commit may reach Varnish just after its purge: purge again.
 PAGE_PURGE_REPEAT_SECONDS = 2
+# A cache node that missed purges is tried again after 1 s, then twice as long each time, up to
+# this, until it has had every one (articles/site/purge.py).
+PAGE_PURGE_RETRY_MAX_SECONDS = 60
 # The text search configuration of the stored search vector (PostgreSQL only).
 SEARCH_CONFIG = "english"
 

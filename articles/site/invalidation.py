@@ -85,7 +85,7 @@ def record_change(keys: set[str]) -> None:
         )
         if clock.seq % PRUNE_EVERY == 0:
             PageChange.objects.filter(at__lt=now - CHANGES_KEPT).delete()
-    purge_after_commit(keys)
+    purge_after_commit(keys, clock.seq)
 
 
 def next_publication(now) -> datetime | None:
