@@ -34,6 +34,12 @@ def without_control_characters(text: str, *, multiline: bool = False) -> str:
     return text
 
 
+def normalise_line_breaks(text: str) -> str:
+    """Windows' and old Macs' line ends as "\\n": browsers send "\\r\\n" from every textarea,
+    and text compared, merged or diffed must not differ by that alone."""
+    return _LINE_BREAKS.sub("\n", text)
+
+
 def control_characters_in(text: str, *, multiline: bool = False) -> set[str]:
     """The control characters `text` holds; tab and line ends count only in single-line text."""
     found = set(_CONTROL.findall(text))

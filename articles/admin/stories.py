@@ -121,6 +121,30 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
         )
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """The update log as stored now, also when the form comes back (a merge, a review).
+
+        It is read-only, so what the editor's form posted of it says nothing; bound to that,
+        it would show the rows the form was loaded with, missing one another editor just
+        posted and pairing rows with the wrong entries.
+        """
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, UpdateInline) and "data" in kwargs:
+            ids = list(obj.updates.order_by("-shown_at", "-id").values_list("pk", flat=True))
+            current = {
+                f"{prefix}-TOTAL_FORMS": len(ids),
+                f"{prefix}-INITIAL_FORMS": len(ids),
+                **{f"{prefix}-{n}-id": pk for n, pk in enumerate(ids)},
+                **{f"{prefix}-{n}-article": obj.pk for n in range(len(ids))},
+            }
+            data = kwargs["data"].copy()
+            for key in [key for key in data if key.startswith(f"{prefix}-")]:
+                del data[key]
+            for key, value in current.items():
+                data[key] = str(value)
+            kwargs["data"] = data
+        return kwargs
+
     def get_inline_instances(self, request, obj=None):
         # A new story has no update log yet.
         return super().get_inline_instances(request, obj) if obj is not None else []
@@ -300,6 +324,10 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
                 ).undone_public_changes()
         context["conflict"] = form.conflict
         context["review"] = form.review
+        if form.conflict or form.review:
+            # A review or a merge to check is a step of saving, not a mistake to correct.
+            context["editorial_notice"] = " ".join(form.non_field_errors())
+            context["errors"] = []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Permissions: the editorial actions decide; the admin asks them.

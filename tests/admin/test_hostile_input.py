@@ -32,14 +32,14 @@ def test_the_story_form_refuses_control_characters(editor_client, field):
     assert not Article.objects.exists()
 
 
-def test_the_story_form_keeps_tabs_and_line_breaks(editor_client):
+def test_the_story_form_keeps_tabs_and_line_breaks_as_newlines(editor_client):
     body = "First\tparagraph.\r\n\r\nSecond paragraph."
     data = form_data(Article(), headline="Dam", slug="dam", body=body, loaded_version="")
 
     response = editor_client.post(ADD, data)
 
     assert response.status_code == 302
-    assert Article.objects.get().body == "First\tparagraph.\r\n\r\nSecond paragraph."
+    assert Article.objects.get().body == "First\tparagraph.\n\nSecond paragraph."
 
 
 def test_every_character_refused_is_named_once(editor_client):
