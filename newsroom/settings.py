@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that it sees every response as it leaves, Content-Length set.
     "newsroom.middleware.HeadWithoutBodyMiddleware",
+    "newsroom.middleware.ErrorsNotKeptMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.nul_bytes.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
