@@ -7,9 +7,12 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
-        from .editorial import derived
-        from .site import invalidation, purge
+        from django.db.models.signals import post_migrate
 
-        derived.connect_signals()
-        invalidation.connect_signals()
+        from . import purge
+        from .editorial import derived, outside
+
+        outside.connect_signals()
         purge.connect_signals()
+        # Stories stored before their output was made at write time get it once migrated.
+        post_migrate.connect(derived.store_missing, sender=self)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .content import FIELDS
 from .models import split_paragraphs
 
 _WORDS = re.compile(r"\S+\s*|\s+")
@@ -200,16 +201,8 @@ def paragraph_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(out))
 
 
-# Everything a version covers (articles.editorial.versions), as an editor reads it.
-TEXT_FIELDS = [
-    ("headline", "Headline"),
-    ("slug", "Slug"),
-    ("deck", "Deck"),
-    ("byline", "Byline"),
-    ("body", "Body"),
-    ("dateline_text", "Dateline"),
-    ("tag_text", "Tags"),
-]
+# Everything a version covers (`articles.content`), as an editor reads it.
+TEXT_FIELDS = [(field.readable_name, field.label) for field in FIELDS]
 
 
 def field_diffs(before, after) -> list[dict]:

@@ -25,9 +25,9 @@ _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
-# Fields made from others by their own code (`articles.editorial.derived`, the site's
-# invalidation), never written by a plain save.
-DERIVED_FIELDS = {"public_history", "list_keys"}
+# Fields made from others by the write path's finishing step (`articles.editorial.derived`,
+# `articles.editorial.finishing`), never written by a plain save.
+DERIVED_FIELDS = ("body_html", "summary_html", "structured_data", "public_history", "list_keys")
 
 # Newest first, the id breaking ties: the order of every list, feed, page and search result.
 LATEST_FIRST = ("-published_at", "-id")
@@ -240,6 +240,17 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, and not embargoed until a later time."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
 
+    def seen_by_readers(self, at: datetime | None = None) -> "ArticleQuerySet":
+        """Stories readers have seen: `published()` now or when they were withdrawn.
+
+        The one rule for "readers have seen it", after `published()`: a story withdrawn before
+        its embargo lifted has no publication time (the withdrawal clears it), so it is not here.
+        """
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN],
+            published_at__lte=at or timezone.now(),
+        )
+
     def scheduled(self, at: datetime | None = None) -> "ArticleQuerySet":
         """Published by an editor, but embargoed until a time still to come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
@@ -333,10 +344,16 @@ class Article(models.Model):
     )
 
     # Derived when the story is saved (`articles.editorial.derived`), so a page view never
-    # recomputes them: the public change history with its diffs, as JSON for `history.py`
-    # (text, so that the importer's COPY writes it like any other column; "" is no history).
+    # recomputes them. Text, so that the importer's COPY writes them like any other column.
+    # The public change history with its diffs, as JSON for `history.py` ("" is no history):
     public_history = models.TextField(blank=True, editable=False)
-    # The lists this story was last filed under (`articles.site.invalidation`), so that a move
+    # The story's paragraphs, as its page prints them:
+    body_html = models.TextField(blank=True, editable=False)
+    # The story as lists print it:
+    summary_html = models.TextField(blank=True, editable=False)
+    # Its schema.org JSON-LD, less the request's address and the tags (`structured_data.py`):
+    structured_data = models.TextField(blank=True, editable=False)
+    # The lists this story was last filed under (`articles.editorial.finishing`), so that a move
     # (a withdrawal, a new tag or place) also drops the lists it leaves.
     list_keys = models.TextField(blank=True, editable=False)
 
@@ -437,6 +454,15 @@ class Article(models.Model):
         )
 
     @property
+    def was_seen_by_readers(self) -> bool:
+        """Instance twin of `ArticleQuerySet.seen_by_readers()`."""
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
     def is_scheduled(self) -> bool:
         return (
             self.status == self.Status.PUBLISHED
@@ -494,6 +520,16 @@ class Update(models.Model):
         return f"{self.get_kind_display()} to {self.article}"
 
 
+class RevisionQuerySet(models.QuerySet):
+    def seen_by_readers(self, at: datetime | None = None) -> "RevisionQuerySet":
+        """Versions readers have seen: kept while the story was published (`is_public`), of a
+        story whose publication time has come, as `published()` and `seen_by_readers()` say.
+
+        A version kept while the story was scheduled is public once the embargo lifts.
+        """
+        return self.filter(is_public=True, article__published_at__lte=at or timezone.now())
+
+
 class Revision(models.Model):
     """One saved version of a story's text, kept for editors' history and readers' diffs.
 
@@ -529,6 +565,8 @@ class Revision(models.Model):
     # (names never hold a line break: Tag.save normalises their spacing).
     tags = models.TextField(blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    # Whether the story was published (now or at its embargo's end) when this text was kept;
+    # whether readers have seen it is `RevisionQuerySet.seen_by_readers()`.
     is_public = models.BooleanField(help_text="Whether readers could see this text.")
     update = models.OneToOneField(
         Update, on_delete=models.SET_NULL, null=True, blank=True, related_name="revision"
@@ -541,6 +579,8 @@ class Revision(models.Model):
         related_name="article_revisions",
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -687,7 +727,7 @@ class PurgeNode(models.Model):
     """A shared cache node (a Varnish) and the last change it was sent a purge for.
 
     Each node is purged on its own; one that cannot be reached is retried until it has every
-    change after `purged_through` (`articles/site/purge.py`), by whichever app process runs.
+    change after `purged_through` (`articles/purge.py`), by whichever app process runs.
     """
 
     name = models.CharField(max_length=500, unique=True, help_text="The node's purge URL.")

@@ -5,8 +5,8 @@ own page, its ninjs document, the lists that show its summary), `tag-<id>` and `
 for the names it prints, and one key per list (`list-latest`, `list-tag-<id>`,
 `list-place-<id>`, `list-day-<date>`, `list-month-<month>`, `list-news`, `list-sitemap`,
 `list-search`). Named here, below the site and the importer, so that both name them alike:
-the site tags its pages and drops them (`site/invalidation.py`); the importer files the
-stories it creates under their lists as it stores them.
+the site tags its pages and the write path drops them (`editorial/finishing.py`); the lists and
+what each story is filed under are defined in `lists.py`.
 """
 
 from collections.abc import Iterable
@@ -67,18 +67,3 @@ def month_of(article: Article) -> str | None:
         return None
     day = timezone.localdate(article.published_at)
     return month_list_key(day.year, day.month)
-
-
-def filed_lists(article: Article, tag_ids: Iterable[int]) -> set[str]:
-    """The lists a story is filed under while readers can see it (none otherwise).
-
-    Given its tags' ids, so that the importer can name the lists of a story it has not stored.
-    """
-    if not article.is_published:
-        return set()
-    keys = {LATEST, SEARCH, NEWS, SITEMAP, day_list_key(timezone.localdate(article.published_at))}
-    keys.add(month_of(article))
-    keys.update(tag_list_key(pk) for pk in tag_ids)
-    if article.dateline_id is not None:
-        keys.add(place_list_key(article.dateline_id))
-    return keys

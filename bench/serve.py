@@ -12,7 +12,7 @@ bench/urls.py is measured in the same rounds as the ceiling, and every figure is
 the median over the rounds of its ratio to that round's bare view. Besides each page alone, a
 read mix like a real site's (Zipf over every story, newest most read: 85% story pages, 10% home,
 5% tag pages) runs without writes and with an editor publishing a substantive update every 5 s
-through the services. Results go to bench/output/.
+through the editorial actions. Results go to bench/output/.
 """
 
 import argparse
@@ -95,7 +95,7 @@ def fill(count: int) -> None:
     """Bulk-insert `count` published stories with datelines, tags and some updates."""
     from django.db import connection
 
-    from articles.editorial.derived import refresh_history
+    from articles.editorial import derived
     from articles.models import Article, Dateline, Tag, Update
 
     existing = Article.objects.count()
@@ -144,9 +144,8 @@ def fill(count: int) -> None:
             for story in created
             if story.updated_at
         )
-        for story in created:  # what a save makes: bulk_create sends no signal
-            if story.updated_at:
-                refresh_history(story)
+        # What the write path stores with every story; bulk_create goes around it.
+        derived.store(story.pk for story in created)
         print(f"  {first + len(created):>7} stories ({time.monotonic() - began:.0f} s)")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -266,7 +265,7 @@ def read_mix(samples: int = 20_000) -> Path:
 
 
 class Editor(threading.Thread):
-    """An editor publishing a substantive update every `every` seconds, through the services."""
+    """An editor publishing a substantive update every `every` seconds, through the actions."""
 
     def __init__(self, every: float):
         super().__init__(daemon=True)
@@ -276,7 +275,7 @@ class Editor(threading.Thread):
         from django.contrib.auth import get_user_model
         from django.db import connection
 
-        from articles.editorial.services import save_article
+        from articles.editorial.actions import save_article
         from articles.models import Article
 
         user, _ = get_user_model().objects.get_or_create(

@@ -5,7 +5,7 @@ import std;
 # Newsroom's front door: Varnish keeps public pages for as long as the site says (s-maxage),
 # and drops them the moment the site says so. Every public page carries the surrogate keys of
 # what it shows (Surrogate-Key: story-42 list-latest ...); after each change the site sends
-# `PURGE /` with the changed keys in Purge-Keys (articles/site/purge.py), and every page that
+# `PURGE /` with the changed keys in Purge-Keys (articles/purge.py), and every page that
 # carries one of them is banned at once. The tests start a real varnishd with this file
 # (tests/site/test_varnish.py), with the backend below pointed at their own gunicorn.
 

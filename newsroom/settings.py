@@ -284,13 +284,11 @@ PAGE_CACHE_SHARED = bool(REDIS_URL)
 PAGE_CACHE_RETRY_SECONDS = 2
 # Shared caches in front (Varnish): the purger class told of every change, and its addresses.
 VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
-PAGE_PURGER = env_str(
-    "PAGE_PURGER", "articles.site.purge.VarnishPurger" if VARNISH_PURGE_URLS else ""
-)
+PAGE_PURGER = env_str("PAGE_PURGER", "articles.purge.VarnishPurger" if VARNISH_PURGE_URLS else "")
 # A page rendered just before a commit may reach Varnish just after its purge: purge again.
 PAGE_PURGE_REPEAT_SECONDS = 2
 # A cache node that missed purges is tried again after 1 s, then twice as long each time, up to
-# this, until it has had every one (articles/site/purge.py).
+# this, until it has had every one (articles/purge.py).
 PAGE_PURGE_RETRY_MAX_SECONDS = 60
 # The text search configuration of the stored search vector (PostgreSQL only).
 SEARCH_CONFIG = "english"

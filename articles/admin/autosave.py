@@ -8,15 +8,13 @@ public, and goes when the story is saved.
 
 from django.utils import timezone
 
+from ..content import TEXT_NAMES
 from ..models import Article, Autosave
 from .params import whole_number
 
 # The form fields an autosave keeps: the editor's text. Placement and publishing are quick to
 # choose again and carry rules (a publication time, a kind of change) best chosen afresh.
-AUTOSAVED_FIELDS = {
-    name: Article._meta.get_field(name).max_length
-    for name in ("headline", "slug", "deck", "byline", "body")
-}
+AUTOSAVED_FIELDS = {name: Article._meta.get_field(name).max_length for name in TEXT_NAMES}
 # A bound on what one autosave may store, far above any story the newsroom files.
 MAX_FIELD_CHARS = 200_000
 

@@ -10,8 +10,8 @@ from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from ..formatting import reader_time
 from ..models import Article, Revision
-from ..site.formatting import reader_time
 
 LIST_LENGTH = 8
 

@@ -10,8 +10,8 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from ..formatting import reader_time
 from ..models import Article
-from ..site.formatting import reader_time
 from . import autosave, presence
 from .params import whole_number
 

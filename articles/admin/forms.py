@@ -2,7 +2,8 @@
 
 The form states no editorial rule. It builds the action the pressed button asks for
 (`editorial_action()`), asks it to check and validate, and shows its errors next to the
-fields they name; `ArticleAdmin.save_model` then executes the same action.
+fields they name; `ArticleAdmin.save_model` then runs the same action without checking it
+again.
 """
 
 from django import forms
@@ -10,11 +11,12 @@ from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from .. import content
 from ..diffs import field_diffs
 from ..editorial import actions
 from ..editorial.errors import MergeConflict, WorkflowError
 from ..editorial.merge import CHOICES
-from ..editorial.versions import article_snapshot, base_revision, revision_snapshot
+from ..editorial.versions import base_revision
 from ..models import Article, Dateline, Revision, Tag, refuse_control_characters
 from ..text import normalise_line_breaks
 
@@ -26,6 +28,8 @@ SAVE_KIND_CHOICES = [
 
 # The submit buttons' names, and what each asks for. Anything else (Enter, "Save") saves.
 PUBLISH, SCHEDULE, REVIEW = "_publish", "_schedule", "_review"
+# Publish a story readers saw before as new, with today's date (see actions.PublishArticle).
+REDATE = "_publish_redated"
 
 # Text typed in a textarea: its line ends are made "\n" where it enters.
 MULTILINE_FIELDS = ("deck", "body", "update_note")
@@ -71,7 +75,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["headline", "slug", "deck", "byline", "body", "dateline", "tags"]
+        fields = list(content.NAMES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,20 +103,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     @property
     def pressed(self) -> str:
-        for name in (PUBLISH, SCHEDULE, REVIEW):
+        for name in (PUBLISH, REDATE, SCHEDULE, REVIEW):
             if name in self.data:
                 return name
         return ""
 
     def editorial_values(self, cleaned) -> dict:
         """The editor's version of the story, as the editorial layer's snapshot."""
-        dateline = cleaned.get("dateline")
-        return {
-            **{name: cleaned.get(name, "") for name in ("headline", "slug", "deck", "byline")},
-            "body": cleaned.get("body", ""),
-            "dateline": dateline.pk if dateline else None,
-            "tags": sorted(tag.name for tag in cleaned.get("tags") or []),
-        }
+        return content.of_form(cleaned)
 
     def decisions(self) -> dict:
         return {
@@ -135,8 +133,8 @@ class ArticleAdminForm(forms.ModelForm):
             "decisions": self.decisions(),
             "signature": cleaned.get("merge_signature", ""),
         }
-        if pressed == PUBLISH:
-            return actions.PublishArticle(article, **common)
+        if pressed in (PUBLISH, REDATE):
+            return actions.PublishArticle(article, redate=pressed == REDATE, **common)
         if pressed == SCHEDULE:
             schedule = actions.ScheduleArticle.for_story(article)
             return schedule(article, at=cleaned.get("publish_at"), **common)
@@ -189,7 +187,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def _show_review(self, values):
         """The live story's safe default: show what readers would see change; save nothing."""
-        self.review = field_diffs(readable(article_snapshot(self.instance)), readable(values))
+        self.review = field_diffs(readable(content.of_story(self.instance)), readable(values))
         raise forms.ValidationError(
             "Nothing is saved yet. Below is what readers would see change: choose the kind "
             "of change, then press “Publish this change”.",
@@ -216,11 +214,11 @@ class ArticleAdminForm(forms.ModelForm):
             ),
             "started": started,
             "diffs": field_diffs(
-                readable(revision_snapshot(started)) if started else None,
-                readable(article_snapshot(self.instance)),
+                readable(content.of_revision(started)) if started else None,
+                readable(content.of_story(self.instance)),
             ),
             "merged_diffs": field_diffs(
-                readable(article_snapshot(self.instance)),
+                readable(content.of_story(self.instance)),
                 readable(merged.with_mine_in_conflicts()),
             ),
             "conflicts": [
@@ -236,16 +234,13 @@ class ArticleAdminForm(forms.ModelForm):
             "signature": merged.signature,
         }
         showing = merged.with_mine_in_conflicts()
-        for name in ("headline", "slug", "deck", "byline", "body"):
-            self.data[name] = showing[name]
-        self.data["dateline"] = showing["dateline"] or ""
-        self.data.setlist(
-            "tags",
-            [
-                str(pk)
-                for pk in Tag.objects.filter(name__in=showing["tags"]).values_list("pk", flat=True)
-            ],
-        )
+        for field in content.FIELDS:
+            if field.kind == "tags":
+                names = showing[field.name]
+                tags = Tag.objects.filter(name__in=names).values_list("pk", flat=True)
+                self.data.setlist(field.name, [str(pk) for pk in tags])
+            else:
+                self.data[field.name] = showing[field.name] or ""
         self.data["merge_signature"] = merged.signature
         count = len(merged.conflicts)
         if not count:
@@ -281,18 +276,22 @@ def readable(snapshot: dict | None) -> dict | None:
         return None
     return {
         **snapshot,
-        "dateline_text": shown("dateline", snapshot["dateline"]),
-        "tag_text": shown("tags", snapshot["tags"]),
+        **{
+            field.readable_name: shown(field.name, snapshot[field.name])
+            for field in content.FIELDS
+            if not field.is_text
+        },
     }
 
 
-def shown(field: str, value) -> str:
+def shown(name: str, value) -> str:
     if value is None:
         return ""
-    if field == "dateline":
+    kind = content.BY_NAME[name].kind
+    if kind == "place":
         place = Dateline.objects.filter(pk=value).first()
         return str(place) if place else ""
-    if field == "tags":
+    if kind == "tags":
         return ", ".join(value)
     return value
 

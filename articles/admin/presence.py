@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from ..formatting import reader_time
 from ..models import Article, EditorPresence
-from ..site.formatting import reader_time
 
 # How often the form's script reports, and how long an editor counts as present after their
 # last report: a few missed beats before they vanish.

@@ -1,4 +1,4 @@
-"""The story admin: a declarative ModelAdmin over the editorial services.
+"""The story admin: a declarative ModelAdmin over the editorial actions.
 
 Every write is an editorial action (`articles.editorial.actions`), which checks permission and
 state, merges or refuses stale saves, and keeps revisions; the admin asks the actions which
@@ -16,16 +16,17 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import loader
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from ..content import FIELDS, LABELS, of_revision
+from ..content import columns as content_columns
 from ..editorial import actions
 from ..editorial.actions import default_save_kind
 from ..editorial.errors import StaleArticleError
-from ..editorial.merge import LABELS
 from ..editorial.permissions import can_edit
-from ..editorial.versions import column_values, revision_snapshot
+from ..formatting import reader_time
 from ..models import Article, Tag, Update
-from ..site.formatting import reader_time
 from ..site.search import matching, supports_full_text
 from .changelist import (
     CountryFilter,
@@ -35,7 +36,7 @@ from .changelist import (
     StoryChangeList,
 )
 from .desk import DeskMixin
-from .forms import PUBLISH, REVIEW, SCHEDULE, ArticleAdminForm
+from .forms import PUBLISH, REDATE, REVIEW, SCHEDULE, ArticleAdminForm
 from .params import whole_number
 from .views import ArticleViewsMixin
 from .workflow import WORKFLOW, WorkflowActionsMixin
@@ -244,8 +245,8 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             if any(name == SCHEDULE for name, _, _ in self.editorial_buttons(request, obj)):
                 publishing.append("publish_at")
         return [
-            ("Story", {"fields": ["headline", "slug", "deck", "byline", "body"]}),
-            ("Placement", {"fields": ["dateline", "tags"]}),
+            ("Story", {"fields": [field.name for field in FIELDS if field.is_text]}),
+            ("Placement", {"fields": [field.name for field in FIELDS if not field.is_text]}),
             ("Publishing", {"fields": publishing}),
             (
                 "Provenance",
@@ -288,7 +289,25 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             ]
         publish = actions.PublishArticle
         if publish(story, by=request.user).is_allowed(story):
-            buttons.append((PUBLISH, publish.label, "Saves the text; readers see it at once."))
+            if story.published_at is not None and story.published_at <= timezone.now():
+                first = newsroom_time(story.published_at)
+                buttons.append(
+                    (
+                        PUBLISH,
+                        publish.label,
+                        f"Saves the text; readers see it again, first published {first} as before.",
+                    )
+                )
+                buttons.append(
+                    (
+                        REDATE,
+                        "Publish as new",
+                        f"Dates it now, as news; its public update log says it was first "
+                        f"published {first}.",
+                    )
+                )
+            else:
+                buttons.append((PUBLISH, publish.label, "Saves the text; readers see it at once."))
         schedule = actions.ScheduleArticle.for_story(story)
         if schedule(story, by=request.user).is_allowed(story):
             buttons.append(
@@ -316,14 +335,15 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
         if article is not None and request.method == "GET" and number is not None:
             revision = article.revisions.select_related("dateline").filter(number=number).first()
             if revision is not None:
-                for name, value in column_values(revision_snapshot(revision)).items():
+                for name, value in content_columns(of_revision(revision)).items():
                     setattr(article, name, value)
                 article.restored_from = revision
         return article
 
     def save_model(self, request, obj, form, change):
+        """Run the action the form built, checked and validated while it cleaned."""
         action = form.action
-        action.execute()
+        action.run()
         if action.merged is not None:
             fields = ", ".join(LABELS[name].lower() for name in action.merged.taken_from_theirs)
             self.message_user(

@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from .. import content
 from ..diffs import field_diffs
+from ..editorial import derived
 from ..models import Article
 from ..site.pages import story_page_context
 from .params import whole_number
@@ -35,6 +37,7 @@ class ArticleViewsMixin:
             if not self.has_change_permission(request, article):
                 raise PermissionDenied
             problems = apply_unsaved_edit(article, request.POST)
+            derived.fill(article)
         context = {
             **story_page_context(article, request),
             "preview": {"unsaved": request.method == "POST", "problems": problems},
@@ -70,9 +73,7 @@ class ArticleViewsMixin:
         return TemplateResponse(request, "admin/articles/article/versions.html", context)
 
 
-PreviewForm = modelform_factory(
-    Article, fields=["headline", "slug", "deck", "byline", "body", "dateline", "tags"]
-)
+PreviewForm = modelform_factory(Article, fields=list(content.NAMES))
 
 
 def apply_unsaved_edit(article: Article, data) -> list[str]:

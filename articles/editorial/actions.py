@@ -6,31 +6,40 @@
 - `validate()` decides whether the input is complete and consistent (a note, a reason, a
   time, the kind of change, the merge of an out-of-date form). Its `WorkflowError`s name the
   form field at fault, so the admin shows them as form errors and states no rule itself.
-- `execute()` runs both again inside a transaction, then writes through the one optimistic
-  write (`versions.write_version`), keeps a `Revision` of every version readers could see,
-  a `StatusChange` of every transition, and announces the change (`articles_changed`).
+- `execute()` runs both inside a transaction (once: a caller that already validated the
+  action, as the admin's form does, calls `run()`), then writes through the one optimistic
+  write (`versions.write_version`), keeps a `Revision` of every version readers could see and
+  a `StatusChange` of every transition, and ends in the one finishing step
+  (`finishing.changing`): derived output made once, one change recorded with its keys.
+
+The actions are the only way a story changes. The functions at the end (`save_article`,
+`publish_article`, ...) are their shorthand for code that has a story instance in hand: the
+importer's neighbours, commands, tests.
 """
 
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 
+from .. import content
+from ..formatting import reader_time
 from ..models import Article, Revision, StatusChange, Update
+from ..surrogate_keys import NEWS, SEARCH, story_key
 from . import merge
-from .errors import MergeConflict, WorkflowError
+from .errors import MergeConflict, StaleArticleError, WorkflowError
+from .finishing import changing
 from .permissions import can_edit, require
-from .signals import articles_changed
-from .versions import (
-    article_snapshot,
-    base_revision,
-    column_values,
-    keep_revision,
-    revision_snapshot,
-    set_tags,
-    write_version,
-)
+from .versions import base_revision, keep_revision, set_tags, write_version
+
+# Raised by the actions, and used by their callers.
+__all__ = [
+    "MergeConflict",
+    "StaleArticleError",
+    "WorkflowError",
+    "can_edit",
+    "write_version",
+]
 
 # Kinds of save allowed for a story that readers can see now.
 PUBLIC_SAVE_KINDS = {Revision.Kind.SILENT_FIX, Revision.Kind.UPDATE, Revision.Kind.CORRECTION}
@@ -95,10 +104,27 @@ class ArticleAction:
         return True
 
     def execute(self):
-        with transaction.atomic():
+        """Check, validate, write and finish, in one transaction."""
+        with changing():
             self.check()
             self.validate()
-            return self.write()
+            return self.run()
+
+    def run(self):
+        """Write and finish an action whose `check()` and `validate()` passed.
+
+        The admin's form checks and validates while it cleans, so that refusals show as form
+        errors, then saves with this: the rules are not run twice. The stored state is read
+        again under the write's version check, so a story changed meanwhile is refused.
+        """
+        with changing() as change:
+            result = self.write()
+            self.finish(change)
+            return result
+
+    def finish(self, change) -> None:
+        """Note what the write changed on the change being finished."""
+        change.story(self.article)
 
     def write(self):
         raise NotImplementedError
@@ -125,7 +151,7 @@ def _required(text: str, message: str, field: str) -> str:
 class WritesText(ArticleAction):
     """An action that also writes the editor's text: from an out-of-date form, merged.
 
-    `values` is the editor's version of the story (a snapshot: `versions.instance_values`);
+    `values` is the editor's version of the story (a snapshot, as `articles.content` makes);
     None when the action writes no text (the list's workflow actions), and then a story
     changed since the editor confirmed it is refused outright. `decisions` settle the merge's
     conflicts: {conflict id: (choice, edited text)}, made on the screen named `signature`.
@@ -160,9 +186,9 @@ class WritesText(ArticleAction):
             return
         base = base_revision(self.article, self.started_from)
         result = merge.merge(
-            revision_snapshot(base) if base else None,
+            content.of_revision(base) if base else None,
             self.values,
-            article_snapshot(self.article),
+            content.of_story(self.article),
         )
         if result.conflicts and (
             self.signature != result.signature or result.undecided(self.decisions)
@@ -174,12 +200,12 @@ class WritesText(ArticleAction):
 
     def write_text(self, *, kind: str, update: Update | None = None, **fields) -> Revision:
         """Write the final text (if any) with `fields`, then keep the version as a revision."""
-        columns = column_values(self.final) if self.final is not None else {}
+        columns = content.columns(self.final) if self.final is not None else {}
         write_version(self.article, self.expected_version, **columns, **fields)
         if self.final is not None:
             snapshot = {**self.final, "tags": set_tags(self.article, self.final["tags"])}
         else:
-            snapshot = article_snapshot(self.article)
+            snapshot = content.of_story(self.article)
         return keep_revision(self.article, snapshot, by=self.by, kind=kind, update=update)
 
 
@@ -227,13 +253,12 @@ class SaveArticle(WritesText):
     def write(self) -> Revision:
         article = self.article
         if article.pk is None:
-            for name, value in column_values(self.final).items():
+            for name, value in content.columns(self.final).items():
                 setattr(article, name, value)
             article.version = 1
             article.status = Article.Status.DRAFT
             article.save(force_insert=True)
             tags = set_tags(article, self.final["tags"])
-            articles_changed.send(sender=Article, article_ids=[article.pk])
             return keep_revision(
                 article, {**self.final, "tags": tags}, by=self.by, kind=Revision.Kind.DRAFT
             )
@@ -258,16 +283,15 @@ class RestoreRevision(SaveArticle):
     """
 
     def __init__(self, article, revision: Revision, **kwargs):
-        kwargs.setdefault("values", revision_snapshot(revision))
+        kwargs.setdefault("values", content.of_revision(revision))
         super().__init__(article, **kwargs)
         self.revision = revision
 
     def undone_public_changes(self) -> list[Revision]:
         """The public updates and corrections made after the restored version."""
         return list(
-            self.article.revisions.filter(
-                number__gt=self.revision.number, is_public=True, kind__in=NOTED_KINDS
-            )
+            self.article.revisions.seen_by_readers()
+            .filter(number__gt=self.revision.number, kind__in=NOTED_KINDS)
             .select_related("update")
             .order_by("number")
         )
@@ -293,15 +317,22 @@ class RestoreRevision(SaveArticle):
 
 
 class PublishArticle(WritesText):
-    """Publish a draft (or a scheduled story) now, with the text as it is written."""
+    """Publish a draft (or a scheduled story) now, with the text as it is written.
+
+    A story readers saw before (unpublished since) keeps its first publication time: it comes
+    back where it was, not as news. `redate` publishes it as new instead, with today's time:
+    an editor's explicit choice, kept in the status history and told in the public update log
+    with the first publication time.
+    """
 
     permissions = ("change_article", "publish_article")
     refusal = "You may not publish stories; an editor must."
     label = "Publish now"
 
-    def __init__(self, article, *, by, at: datetime | None = None, **kwargs):
+    def __init__(self, article, *, by, at: datetime | None = None, redate=False, **kwargs):
         super().__init__(article, by=by, **kwargs)
         self.at = at
+        self.redate = redate
 
     def check_state(self, state) -> None:
         if state.status == Article.Status.WITHDRAWN:
@@ -310,7 +341,13 @@ class PublishArticle(WritesText):
             raise WorkflowError("The story is already published.")
 
     def publication_time(self, now: datetime) -> datetime:
-        return now
+        first = self.first_publication(now)
+        return first if first is not None and not self.redate else now
+
+    def first_publication(self, now: datetime) -> datetime | None:
+        """When readers first saw the story, if they did (it was unpublished since)."""
+        first = self.state.published_at if self.article.pk is not None else None
+        return first if first is not None and first <= now else None
 
     def validate(self) -> None:
         self.publish_at = self.publication_time(timezone.now())
@@ -319,11 +356,23 @@ class PublishArticle(WritesText):
     def write(self) -> Revision:
         article, now = self.article, timezone.now()
         if article.pk is None:
-            SaveArticle(article, by=self.by, values=self.final).execute()
+            SaveArticle(article, by=self.by, values=self.final).execute()  # joins this change
             self.expected_version, self.final = article.version, None
-        self.record_transition(Article.Status.PUBLISHED, publish_at=self.publish_at, at=now)
+        first, update, reason = self.first_publication(now), None, ""
+        if self.redate and first is not None:
+            reason = (
+                f"Published again as new: first published {reader_time(first)}, now dated "
+                f"{reader_time(self.publish_at)}."
+            )
+            update = Update.objects.create(
+                article=article, shown_at=now, kind=Update.Kind.UPDATE, note=reason, editor=self.by
+            )
+        self.record_transition(
+            Article.Status.PUBLISHED, publish_at=self.publish_at, at=now, reason=reason
+        )
         return self.write_text(
             kind=Revision.Kind.PUBLICATION,
+            update=update,
             status=Article.Status.PUBLISHED,
             published_at=self.publish_at,
         )
@@ -388,8 +437,9 @@ class ReasonedAction(ArticleAction):
 class UnpublishArticle(ReasonedAction):
     """Take back a publication: the story goes back to draft and leaves every public page.
 
-    For a story published by mistake. Its versions and update notes stay in the newsroom; a
-    later publication is a new first publication.
+    For a story published by mistake. Its versions and update notes stay in the newsroom. A
+    story readers saw keeps its publication and update times, so publishing it again brings it
+    back as it was (`PublishArticle`); a scheduled one, never seen, loses its time.
     """
 
     permissions = ("change_article", "publish_article")
@@ -400,13 +450,8 @@ class UnpublishArticle(ReasonedAction):
             raise WorkflowError("Only a published or scheduled story can be unpublished.")
 
     def write(self) -> StatusChange:
-        write_version(
-            self.article,
-            self.expected_version,
-            status=Article.Status.DRAFT,
-            published_at=None,
-            updated_at=None,
-        )
+        times = {} if self.state.is_published else {"published_at": None, "updated_at": None}
+        write_version(self.article, self.expected_version, status=Article.Status.DRAFT, **times)
         return self.record_transition(Article.Status.DRAFT, reason=self.reason)
 
 
@@ -461,7 +506,7 @@ class RepublishArticle(ReasonedAction):
             kind = Revision.Kind.REPUBLICATION
         write_version(self.article, self.expected_version, **fields)
         keep_revision(
-            self.article, article_snapshot(self.article), by=self.by, kind=kind, update=update
+            self.article, content.of_story(self.article), by=self.by, kind=kind, update=update
         )
         return self.record_transition(
             Article.Status.PUBLISHED,
@@ -485,8 +530,9 @@ class DeleteArticle(ArticleAction):
             raise PermissionDenied(f"{self.by} may not delete {self.article}.")
         seen = state.status != Article.Status.DRAFT or state.legacy_id is not None
         if not seen:
+            # An unpublished story lost its publication time: its publication is on record.
             seen = (
-                state.revisions.filter(is_public=True).exists()
+                state.revisions.seen_by_readers().exists()
                 or state.status_changes.filter(to_status=Article.Status.PUBLISHED).exists()
             )
         if seen:
@@ -496,6 +542,97 @@ class DeleteArticle(ArticleAction):
             )
 
     def write(self) -> None:
-        article_id = self.article.pk
+        self.article_id = self.article.pk
         self.article.delete()
-        articles_changed.send(sender=Article, article_ids=[article_id])
+
+    def finish(self, change) -> None:
+        change.keys |= {story_key(self.article_id), SEARCH, NEWS, *self.article.list_keys.split()}
+
+
+def publication_action(state: Article, at: datetime | None) -> type[PublishArticle]:
+    """The action that publishes a story at `at`: now (None, or a time within the clock's
+    slack), else scheduled (or rescheduled) for it; a time further back is a schedule, which
+    refuses to backdate."""
+    now = timezone.now()
+    if at is None or now - PUBLISH_CLOCK_SLACK <= at <= now:
+        return PublishArticle
+    if at > now:
+        return ScheduleArticle.for_story(state)
+    return ScheduleArticle
+
+
+# Shorthand for the actions, for code holding a story instance with the editor's values set on
+# it (commands, ingest, tests). Each builds the action and executes it: nothing else.
+
+
+def save_article(
+    article: Article,
+    *,
+    by,
+    kind: str | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    tags=None,
+) -> Revision:
+    """Save the text set on `article` (and `tags`, default: unchanged) as a new version."""
+    values = content.of_instance(article, tags)
+    return SaveArticle(
+        article, by=by, kind=kind, note=note, expected_version=expected_version, values=values
+    ).execute()
+
+
+def restore_revision(
+    article: Article,
+    revision: Revision,
+    *,
+    by,
+    kind: str | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Revision:
+    """Save `revision`'s version of every field as the story's new version."""
+    return RestoreRevision(
+        article, revision, by=by, kind=kind, note=note, expected_version=expected_version
+    ).execute()
+
+
+def publish_article(
+    article: Article, *, by, at: datetime | None = None, expected_version: int | None = None
+) -> Revision:
+    """Publish the story with the text set on it: now, or at `at` (`publication_action`)."""
+    action = publication_action(stored_state(article), at)
+    return action(
+        article,
+        by=by,
+        at=at,
+        expected_version=expected_version,
+        values=content.of_instance(article),
+    ).execute()
+
+
+def unpublish_article(
+    article: Article, *, by, reason: str, expected_version: int | None = None
+) -> StatusChange:
+    return UnpublishArticle(
+        article, by=by, reason=reason, expected_version=expected_version
+    ).execute()
+
+
+def withdraw_article(
+    article: Article, *, by, reason: str, expected_version: int | None = None
+) -> StatusChange:
+    return WithdrawArticle(
+        article, by=by, reason=reason, expected_version=expected_version
+    ).execute()
+
+
+def republish_article(
+    article: Article, *, by, note: str, expected_version: int | None = None
+) -> StatusChange:
+    return RepublishArticle(
+        article, by=by, reason=note, expected_version=expected_version
+    ).execute()
+
+
+def delete_article(article: Article, *, by) -> None:
+    DeleteArticle(article, by=by).execute()

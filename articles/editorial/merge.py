@@ -7,7 +7,7 @@ tags merge as sets (added on either side stays added, removed on either side sta
 Where both sides changed the same field or paragraph differently, the result is a conflict
 the editor decides; nothing is saved until every conflict has a decision.
 
-Pure Python over plain values (the snapshots in `articles.editorial.versions`), so the rules
+Pure Python over plain values (the snapshots described in `articles.content`), so the rules
 are tested without a database.
 """
 
@@ -16,17 +16,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..content import BY_NAME, FIELDS, LABELS
 from ..models import split_paragraphs
-
-LABELS = {
-    "headline": "Headline",
-    "slug": "Slug",
-    "deck": "Deck",
-    "byline": "Byline",
-    "body": "Body",
-    "dateline": "Dateline",
-    "tags": "Tags",
-}
 
 # A conflict can be settled by taking one side, or (for text) by writing a new version.
 CHOICES = ("mine", "theirs", "original", "edit")
@@ -44,13 +35,14 @@ class Conflict:
 
     @property
     def label(self) -> str:
-        if self.field == "body":
-            return f"Body, paragraphs in conflict ({self.id.removeprefix('body-')})"
+        if BY_NAME[self.field].by_paragraph:
+            where = self.id.removeprefix(f"{self.field}-")
+            return f"{LABELS[self.field]}, paragraphs in conflict ({where})"
         return LABELS[self.field]
 
     @property
     def is_text(self) -> bool:
-        return self.field not in ("dateline", "tags")
+        return BY_NAME[self.field].is_text
 
     def value_of(self, choice: str, edited: str = ""):
         if choice == "edit":
@@ -108,13 +100,14 @@ def merge(original: Mapping | None, mine: Mapping, theirs: Mapping) -> MergeResu
     """Merge `mine` into `theirs` against `original` (None: the start is unknown, so every
     difference between the two sides is a conflict)."""
     result = MergeResult(values={})
-    for name in LABELS:
+    for versioned in FIELDS:
+        name = versioned.name
         base = original[name] if original is not None else None
         ours, other = mine[name], theirs[name]
-        if name == "tags":
+        if versioned.kind == "tags":
             result.values[name] = _merge_sets(base, ours, other, result)
-        elif name == "body" and original is not None:
-            result.values[name] = _merge_body(base, ours, other, result)
+        elif versioned.by_paragraph and original is not None:
+            result.values[name] = _merge_body(name, base, ours, other, result)
         elif _same(name, ours, other) or (original is not None and _same(name, ours, base)):
             result.values[name] = other
             if original is not None and not _same(name, other, base):
@@ -128,7 +121,7 @@ def merge(original: Mapping | None, mine: Mapping, theirs: Mapping) -> MergeResu
 
 
 def _same(name: str, a, b) -> bool:
-    if name == "body":
+    if BY_NAME[name].by_paragraph:
         return split_paragraphs(a or "") == split_paragraphs(b or "")
     return a == b
 
@@ -145,7 +138,7 @@ def _merge_sets(base, mine: Sequence[str], theirs: Sequence[str], result: MergeR
     return sorted(merged)
 
 
-def _merge_body(base: str, mine: str, theirs: str, result: MergeResult) -> str:
+def _merge_body(name: str, base: str, mine: str, theirs: str, result: MergeResult) -> str:
     pieces = []
     took_theirs = False
     for kind, original, ours, other in merge_sequences(
@@ -154,7 +147,7 @@ def _merge_body(base: str, mine: str, theirs: str, result: MergeResult) -> str:
         if kind == "conflict":
             position = sum(isinstance(piece, Conflict) for piece in pieces) + 1
             conflict = Conflict(
-                f"body-{position}", "body", *map(join_body, (original, ours, other))
+                f"{name}-{position}", name, *map(join_body, (original, ours, other))
             )
             pieces.append(conflict)
             result.conflicts.append(conflict)
@@ -162,7 +155,7 @@ def _merge_body(base: str, mine: str, theirs: str, result: MergeResult) -> str:
             took_theirs = took_theirs or kind == "theirs"
             pieces.extend(ours)
     if took_theirs:
-        result.taken_from_theirs.append("body")
+        result.taken_from_theirs.append(name)
     result.body_pieces = pieces
     return join_body(p.theirs if isinstance(p, Conflict) else p for p in pieces)
 

@@ -1,13 +1,11 @@
-"""What the editorial layer tells the rest of the site after it writes.
+"""What the write path tells the rest of the project after it finishes a write.
 
-The services write with optimistic `UPDATE`s and the importer with COPY, neither of which
-Django's model signals see, so they announce their changes here. The public site's caches
-listen (`articles.site.invalidation`); the editorial layer never imports the site.
+Sent once per finished write by `finishing.py`, inside the writer's transaction, after the
+change is recorded: `article_ids` are the stories whose text, state or placement changed;
+`joined_lists` the lists (surrogate keys) that stories created already filed under them (the
+importer's) joined. Pages need not listen: the change record reaches them.
 """
 
 from django.dispatch import Signal
 
-# Sent with `article_ids`: the stories whose public text, state or placement may have changed;
-# and, from the importer, `joined_lists`: the lists (surrogate keys) that the stories it created,
-# already filed under them, joined.
 articles_changed = Signal()

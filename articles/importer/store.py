@@ -3,21 +3,26 @@
 Updates go through the editorial layer's optimistic write, so an editor saving at the same
 moment is never overwritten; new stories, their revisions and status changes go in by COPY
 (`copy.py`). A story an editor took off the site (unpublished or withdrawn) is never brought
-back.
+back. Each batch is one transaction finished by the write path's finishing step
+(`editorial/finishing.py`): one change for the batch. New stories are written with their
+derived output and lists already made, so they are written once.
 """
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from ..editorial.services import StaleArticleError, write_version
-from ..editorial.signals import articles_changed
+from .. import content
+from ..editorial import derived
+from ..editorial.errors import StaleArticleError
+from ..editorial.finishing import Change, changing
+from ..editorial.versions import write_version
+from ..lists import filed_under
 from ..models import Article, Dateline, Revision, StatusChange, normalise_space
-from ..surrogate_keys import filed_lists
-from .copy import insert_rows
+from .copy import insert_rows, reserve_keys
 from .format import LegacyRecord
 from .sources import ParsedDump
 
@@ -117,7 +122,7 @@ def store_legacy_records(
     datelines = datelines or DatelineCache()
     outcomes = []
     own_transaction = not connection.in_atomic_block
-    with transaction.atomic():
+    with changing() as change:
         if own_transaction and connection.vendor == "postgresql":
             # Every batch is idempotent and a re-run finishes the job, so its commit need not
             # wait for the disk: a server crash can lose the last batches, never half of one.
@@ -125,7 +130,7 @@ def store_legacy_records(
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
         for chunk in _chunks_with_unique_ids(dumps):
-            outcomes += _store_chunk(chunk, datelines)
+            outcomes += _store_chunk(chunk, datelines, change)
     return outcomes
 
 
@@ -164,10 +169,35 @@ def _lists_of_new(fields: dict) -> set[str]:
         published_at=fields["published_at"],
         dateline_id=fields["dateline_id"],
     )
-    return filed_lists(story, tag_ids=())
+    return filed_under(story, tag_ids=())
 
 
-def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[ImportOutcome]:
+def _insert_new_stories(rows: list[dict]) -> list[int]:
+    """Insert new stories with their derived output; returns their keys.
+
+    The output names the story's address, so the keys are drawn first and each row is written
+    once.
+    """
+    if not rows:
+        return []
+    places = Dateline.objects.in_bulk({row["dateline_id"] for row in rows} - {None})
+
+    def with_output(row: dict, pk: int) -> Article:
+        story = Article(pk=pk, **row)
+        story.dateline = places.get(row["dateline_id"])
+        derived.fill(story, history=[])
+        return story
+
+    keys = reserve_keys(Article, len(rows))
+    for row, pk in zip(rows, keys, strict=True):
+        story = with_output(row, pk)
+        row.update({name: getattr(story, name) for name in derived.MADE_HERE})
+    return insert_rows(Article, rows, keys=keys)
+
+
+def _store_chunk(
+    chunk: Sequence[ParsedDump], datelines: DatelineCache, change: Change
+) -> list[ImportOutcome]:
     """The outcome for each dump of a chunk without repeated ids."""
     stored = {
         legacy_id: StoredStory(pk, story_digest, version, legacy_version, status)
@@ -208,19 +238,19 @@ def _store_chunk(chunk: Sequence[ParsedDump], datelines: DatelineCache) -> list[
             outcome = ImportOutcome(legacy_id, ImportResult.UPDATED)
             revisions.append(_import_revision(story.pk, story.version + 1, story.status, fields))
         outcomes[legacy_id] = outcome
-    updated = [revision["article_id"] for revision in revisions]
-    created = insert_rows(Article, new_stories)
+    change.story(*(revision["article_id"] for revision in revisions))
+    created = _insert_new_stories(new_stories)
     publications = []
     for story, pk in zip(new_stories, created, strict=True):
         outcomes[story["legacy_id"]] = ImportOutcome(story["legacy_id"], ImportResult.NEW)
         revisions.append(_import_revision(pk, 1, story["status"], story))
         publications.append(_import_publication(pk, story))
-    if revisions:
-        # One announcement for the chunk: COPY is seen by no signal. New stories are already
-        # filed under their lists, so only the lists they join are named, and the caches have
-        # no second write of every new row to make (which would compute its search vector again).
-        joined = set().union(*(story["list_keys"].split() for story in new_stories))
-        articles_changed.send(sender=Article, article_ids=updated, joined_lists=joined)
+    # New stories are already filed under their lists, so only the lists they join are named,
+    # and the finishing step has no second write of every new row to make (which would compute
+    # its search vector again).
+    change.created.update(created)
+    for story in new_stories:
+        change.joined_lists.update(story["list_keys"].split())
     insert_rows(Revision, revisions)
     insert_rows(StatusChange, publications)
     return [outcomes[dump.record.legacy_id] for dump in chunk]
@@ -243,7 +273,6 @@ def _update_story(story: StoredStory, fields: dict) -> bool:
         write_version(
             Article(pk=story.pk),
             story.version,
-            announce=False,
             **fields,
             legacy_version=story.version + 1,
         )
@@ -269,11 +298,7 @@ def _import_revision(article_id: int, number: int, status: str, fields: dict) ->
     return {
         "article_id": article_id,
         "number": number,
-        "headline": fields["headline"],
-        "slug": fields["slug"],
-        "deck": fields["deck"],
-        "body": fields["body"],
-        "dateline_id": fields["dateline_id"],
+        **content.revision_columns(content.from_columns(fields)),
         "kind": Revision.Kind.IMPORT,
         "is_public": status == Article.Status.PUBLISHED,
     }

@@ -5,17 +5,9 @@ from django.db import migrations, models
 
 
 def store_public_histories(apps, schema_editor):
-    """Stories with update notes get their stored history, as a save would make it.
-
-    Uses the live derivation (the rule lives in one place); it reads only tables this
-    migration does not change.
-    """
-    from articles.editorial.derived import refresh_history
-
-    Update = apps.get_model("articles", "Update")
-    Article = apps.get_model("articles", "Article")
-    for article_id in Update.objects.values_list("article_id", flat=True).distinct():
-        refresh_history(Article(pk=article_id))
+    """Nothing now: a story's history is made with the rest of its stored output once every
+    migration has run (`ArticlesConfig.ready`), by the code of that moment, which knows every
+    column the story has then."""
 
 
 class Migration(migrations.Migration):

@@ -11,9 +11,9 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.html import escape
 
+from .. import formatting
 from .. import surrogate_keys as keys
 from ..models import Article
-from . import formatting
 from .caching import list_page, story_page
 from .pagination import keyset_page
 

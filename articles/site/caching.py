@@ -3,7 +3,7 @@
 Public pages are the same for every reader (no CSRF token, no nonce, no "logged in as"), so a
 rendered page is kept: in this worker's memory (hot pages) and in the shared cache (Redis
 when REDIS_URL is set). Each page is kept with the surrogate keys of what it shows
-(`invalidation.py`) and the number of the last change it had seen when it was rendered.
+(`editorial/finishing.py`) and the number of the last change it had seen when it was rendered.
 
 Before serving a kept page, the worker reads the changes recorded since the last it saw, one
 small query on the database every server shares (`PageChange`), and a page one of whose keys
@@ -36,8 +36,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
+from ..editorial.finishing import next_publication
 from ..models import PageChange
-from .invalidation import next_publication
 
 logger = logging.getLogger(__name__)
 

@@ -9,14 +9,13 @@ every story without a byline, since Atom requires an author on each entry (RFC 4
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.text import Truncator
 
+from .. import formatting, lists
 from .. import surrogate_keys as keys
 from ..models import Article, Tag
 from ..text import without_control_characters
-from . import formatting
 from .caching import list_page
 from .pages import datelines_for_place
 
@@ -75,7 +74,7 @@ def feed_view(feed_class):
 
 
 class LatestStoriesFeed(Feed):
-    """RSS for the whole site; subclasses narrow it to a tag or a place."""
+    """RSS for the whole site; subclasses narrow it to a tag or a place (`articles.lists`)."""
 
     feed_type = RssFeed
     description_template = None
@@ -84,38 +83,34 @@ class LatestStoriesFeed(Feed):
         self.request = request
         return super().__call__(request, *args, **kwargs)
 
-    def title(self, obj=None):
-        return settings.SITE_NAME if obj is None else f"{obj} · {settings.SITE_NAME}"
+    def get_object(self, request, *args, **kwargs) -> lists.StoryList:
+        self.object = self.story_list(**kwargs)
+        return self.object
+
+    def story_list(self, **kwargs) -> lists.StoryList:
+        return lists.latest()
+
+    def title(self, obj):
+        if obj == lists.latest():
+            return settings.SITE_NAME
+        return f"{obj.heading} · {settings.SITE_NAME}"
 
     def description(self, obj=None):
         return f"The latest stories from {settings.SITE_NAME}."
 
-    def page_path(self, obj) -> str:
-        return reverse("articles:latest")
-
-    def link(self, obj=None):
-        return formatting.absolute_url(self.page_path(obj), self.request)
+    def link(self, obj):
+        return formatting.absolute_url(obj.path, self.request)
 
     def feed_url(self, obj=None):
         return formatting.absolute_url(self.request.path, self.request)
 
-    def narrow(self, queryset, obj):
-        return queryset
-
-    def list_keys(self, obj) -> set[str]:
-        return {keys.LATEST}
-
-    def get_object(self, request, *args, **kwargs):
-        self.object = super().get_object(request, *args, **kwargs)
-        return self.object
-
     def items(self, obj=None):
         queryset = Article.objects.published().with_listing_data()
-        self.shown = list(self.narrow(queryset, obj).latest_first()[:FEED_LENGTH])
+        self.shown = list(obj.narrow(queryset).latest_first()[:FEED_LENGTH])
         return self.shown
 
     def surrogate_keys(self) -> set[str]:
-        return self.list_keys(self.object) | keys.shown_keys(self.shown, with_tags=True)
+        return self.object.keys | keys.shown_keys(self.shown, with_tags=True)
 
     def item_title(self, item):
         return item.headline
@@ -157,18 +152,8 @@ class LatestStoriesAtomFeed(LatestStoriesFeed):
 
 
 class TagFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
-        self.object = get_object_or_404(Tag.objects.public(), slug=slug)
-        return self.object
-
-    def page_path(self, obj):
-        return reverse("articles:tag", kwargs={"slug": obj.slug})
-
-    def narrow(self, queryset, obj):
-        return queryset.filter(tags=obj)
-
-    def list_keys(self, obj):
-        return {keys.tag_list_key(obj.pk), keys.tag_key(obj.pk)}
+    def story_list(self, slug):
+        return lists.of_tag(get_object_or_404(Tag.objects.public(), slug=slug))
 
 
 class TagAtomFeed(TagFeed):
@@ -176,32 +161,9 @@ class TagAtomFeed(TagFeed):
     subtitle = LatestStoriesFeed.description
 
 
-class Place:
-    def __init__(self, kwargs: dict):
-        self.kwargs = kwargs
-        self.datelines = datelines_for_place(kwargs["country"], kwargs.get("city"))
-
-    def __str__(self) -> str:
-        first = self.datelines[0]
-        return f"{first.city}, {first.country}" if "city" in self.kwargs else first.country
-
-
 class PlaceFeed(LatestStoriesFeed):
-    def get_object(self, request, **kwargs):
-        self.object = Place(kwargs)
-        return self.object
-
-    def page_path(self, obj):
-        name = "articles:city" if "city" in obj.kwargs else "articles:country"
-        return reverse(name, kwargs=obj.kwargs)
-
-    def narrow(self, queryset, obj):
-        return queryset.filter(dateline__in=obj.datelines)
-
-    def list_keys(self, obj):
-        return {keys.place_list_key(place.pk) for place in obj.datelines} | {
-            keys.place_key(place.pk) for place in obj.datelines
-        }
+    def story_list(self, country, city=None):
+        return lists.of_place(datelines_for_place(country, city), country, city)
 
 
 class PlaceAtomFeed(PlaceFeed):

@@ -15,8 +15,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .. import formatting
 from ..models import Article, Dateline, Tag
-from . import formatting
 
 
 def tag_choices() -> list[tuple[str, str]]:

@@ -1,38 +1,39 @@
-"""What a public page needs beside its query: the story page's context, place and day addresses.
+"""What a public page needs beside its query: the story page's context and place addresses.
 
 Library code for the views, the feeds and the editors' preview, so that a preview renders
 exactly what readers get and every surface builds the same addresses.
 """
 
-from datetime import date
+import json
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import formatting
+from ..lists import day_url
 from ..models import Article, Dateline
-from . import formatting
+from ..structured_data import json_ld_script
 from .history import change_history
-from .structured_data import json_ld_script, news_article_json_ld
 
 
 def story_page_context(article: Article, request=None) -> dict:
     """Everything `articles/article_detail.html` needs beside `article` (one query: its tags).
 
-    The public story view and the editors' preview both call this, so a preview is rendered
-    exactly as readers will see the story.
+    The story's body, history and structured data were made when it was saved; this only
+    reads them back and adds what depends on the request and on its tags. The public story
+    view and the editors' preview both call this, so a preview is rendered exactly as readers
+    will see the story.
     """
     tags = list(article.tags.all())
-    history = change_history(article)
-    url = formatting.absolute_url(article.get_absolute_url(), request)
     return {
         "article": article,
         "tags": tags,
-        "history": history,
+        "history": change_history(article),
         "dateline_lead": formatting.wire_dateline(article.dateline),
         "place_urls": place_urls(article.dateline),
-        "canonical_url": url,
-        "json_ld": json_ld_script(news_article_json_ld(article, url, tags, history, request)),
+        "canonical_url": formatting.absolute_url(article.get_absolute_url(), request),
+        "json_ld": json_ld_script(json.loads(article.structured_data), tags, request),
         "day_url": (
             day_url(timezone.localdate(article.published_at)) if article.published_at else ""
         ),
@@ -62,10 +63,3 @@ def datelines_for_place(country_slug: str, city_slug: str | None = None) -> list
     if not places:
         raise Http404("No such place.")
     return places
-
-
-def day_url(day: date) -> str:
-    return reverse(
-        "articles:day",
-        kwargs={"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}"},
-    )

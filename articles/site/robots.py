@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
-from . import formatting
+from .. import formatting
 
 
 # Nothing in it changes when stories do, so it needs no page cache or purge: an hour in any cache.

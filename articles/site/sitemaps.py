@@ -12,10 +12,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import formatting
 from .. import surrogate_keys as keys
 from ..models import Article
 from ..text import without_control_characters
-from . import formatting
 from .caching import list_page
 
 NEWS_WINDOW = timedelta(days=2)

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
+from .. import formatting, lists
 from .. import surrogate_keys as keys
 from ..models import Article, Tag, TagRedirect
-from . import formatting
 from .caching import list_page, story_page
 from .filters import ArticleFilter
-from .pages import datelines_for_place, day_url, story_page_context
+from .pages import datelines_for_place, story_page_context
 from .pagination import PAGE_SIZE, keyset_page
 from .search import CANDIDATES, search
 
@@ -70,28 +70,28 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
 
 
 class ArticleList(PublishedArticleMixin, ListView):
-    """A newest-first list of published stories, a keyset page at a time."""
+    """A newest-first list of published stories (`articles.lists`), a keyset page at a time."""
 
     template_name = "articles/article_list.html"
     context_object_name = "article_list"
-    heading = "Latest news"
     filterset = None
 
+    def story_list(self) -> lists.StoryList:
+        return lists.latest()
+
     def get_queryset(self):
-        # A summary shows its dateline but no tags: prefetching them cost a fifth of the page.
-        return super().get_queryset().select_related("dateline")
+        # Each story's summary was stored when it was saved: its dateline, tags and text
+        # are not fetched.
+        return super().get_queryset().only("published_at", "dateline_id", "summary_html")
 
     def narrow(self, queryset):
-        return queryset
+        return self.list.narrow(queryset)
 
     def get_feeds(self) -> list[tuple[str, str]]:
         return []
 
-    def list_keys(self) -> set[str]:
-        """The surrogate keys of the list itself, beside those of the stories it shows."""
-        return {keys.LATEST}
-
     def get(self, request, *args, **kwargs):
+        self.list = self.story_list()
         queryset = self.narrow(self.get_queryset())
         self.page = keyset_page(queryset, request.GET)
         self.object_list = self.page.object_list
@@ -100,14 +100,14 @@ class ArticleList(PublishedArticleMixin, ListView):
     def tagged(self, response):
         # No Last-Modified on a list: a withdrawal or a silent fix changes it without moving
         # any story's time, so only the ETag (a digest of the page) can tell it is unchanged.
-        response.surrogate_keys = self.list_keys() | keys.shown_keys(self.object_list)
+        response.surrogate_keys = self.list.keys | keys.shown_keys(self.object_list)
         return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             page=self.page,
-            heading=self.heading,
+            heading=self.list.heading,
             filter=self.filterset,
             feeds=self.get_feeds(),
             canonical_url=formatting.absolute_url(self.request.path, self.request),
@@ -122,7 +122,7 @@ PAGES = ("before", "after")
 @method_decorator(list_page(query=FILTERS + PAGES), name="dispatch")
 class LatestArticleList(ArticleList):
     def narrow(self, queryset):
-        self.filterset = ArticleFilter(self.request.GET, queryset=queryset)
+        self.filterset = ArticleFilter(self.request.GET, queryset=super().narrow(queryset))
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()
 
     def get_feeds(self):
@@ -141,13 +141,9 @@ class TagArticleList(ArticleList):
                 raise
             return HttpResponsePermanentRedirect(reverse("articles:tag", kwargs={"slug": new_slug}))
 
-    def narrow(self, queryset):
+    def story_list(self):
         self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
-        self.heading = self.tag.name
-        return queryset.filter(tags=self.tag)
-
-    def list_keys(self):
-        return {keys.tag_list_key(self.tag.pk), keys.tag_key(self.tag.pk)}
+        return lists.of_tag(self.tag)
 
     def get_feeds(self):
         slug = self.tag.slug
@@ -161,18 +157,9 @@ class TagArticleList(ArticleList):
 class PlaceArticleList(ArticleList):
     """Stories from a country (/places/india/) or a city in it (/places/india/mumbai/)."""
 
-    def narrow(self, queryset):
-        self.places = datelines_for_place(self.kwargs["country"], self.kwargs.get("city"))
-        first = self.places[0]
-        self.heading = (
-            f"{first.city}, {first.country}" if self.kwargs.get("city") else first.country
-        )
-        return queryset.filter(dateline__in=self.places)
-
-    def list_keys(self):
-        return {keys.place_list_key(place.pk) for place in self.places} | {
-            keys.place_key(place.pk) for place in self.places
-        }
+    def story_list(self):
+        country, city = self.kwargs["country"], self.kwargs.get("city")
+        return lists.of_place(datelines_for_place(country, city), country, city)
 
     def get_feeds(self):
         kwargs = {"country": self.kwargs["country"]}
@@ -191,18 +178,12 @@ class PlaceArticleList(ArticleList):
 class DayArchive(ArticleList):
     """The stories first published on one day in the newsroom's time zone."""
 
-    def narrow(self, queryset):
+    def story_list(self):
         try:
             self.day = date(int(self.kwargs["year"]), int(self.kwargs["month"]), self.day_number)
-            start = formatting.day_start(self.day)
-            end = formatting.day_start(self.day + timedelta(days=1))
+            return lists.of_day(self.day)
         except (ValueError, OverflowError):
             raise Http404("No such day.") from None
-        self.heading = self.day.strftime("%B %-d, %Y")
-        return queryset.filter(published_at__gte=start, published_at__lt=end)
-
-    def list_keys(self):
-        return {keys.day_list_key(self.day)}
 
     @property
     def day_number(self) -> int:
@@ -210,9 +191,9 @@ class DayArchive(ArticleList):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["previous_day_url"] = day_url(self.day - timedelta(days=1))
+        context["previous_day_url"] = lists.day_url(self.day - timedelta(days=1))
         if self.day < timezone.localdate():
-            context["next_day_url"] = day_url(self.day + timedelta(days=1))
+            context["next_day_url"] = lists.day_url(self.day + timedelta(days=1))
         return context
 
 
@@ -221,9 +202,12 @@ class SearchResults(ArticleList):
     """Search, best match first: a page number walks the bounded set of ranked candidates."""
 
     template_name = "articles/search.html"
-    heading = "Search"
+
+    def story_list(self):
+        return lists.StoryList("Search", reverse("articles:search"), frozenset({keys.SEARCH}))
 
     def get(self, request, *args, **kwargs):
+        self.list = self.story_list()
         self.terms = request.GET.get("q", "").strip()
         queryset = self.get_queryset()
         self.filterset = ArticleFilter(request.GET, queryset=queryset)
@@ -248,9 +232,6 @@ class SearchResults(ArticleList):
         }
         self.page = None
         return self.tagged(self.render_to_response(self.get_context_data()))
-
-    def list_keys(self):
-        return {keys.SEARCH}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from articles.site import formatting as public
+from articles import formatting as public
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.admin.changelist import EstimatedCountPaginator
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Revision, Update
 from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data, post_story_workflow
 from tests.factories import (
@@ -300,12 +300,12 @@ def test_a_silent_fix_from_the_form_moves_nothing(editor_client):
 
 def test_a_second_editor_changing_other_fields_is_merged_not_refused(client, editor, second_editor):
     article = Article(headline="Bridge closes", body="The old bridge closed today.")
-    services.save_article(article, by=editor)
+    actions.save_article(article, by=editor)
     loaded = form_data(article)  # both editors open the story at version 1
 
     first = Article.objects.get()
     first.body = "The old bridge closed today after cracks were found."
-    services.save_article(first, by=editor, expected_version=1)
+    actions.save_article(first, by=editor, expected_version=1)
 
     client.force_login(second_editor)
     mine = {**loaded, "headline": "Bridge shut <for good>"}
@@ -342,7 +342,7 @@ def test_the_merge_screen_compares_text_whatever_line_ends_the_browser_sends(
     client, editor, second_editor
 ):
     article = Article(headline="Bridge closes", body="The old bridge closed.\n\nTraffic waits.")
-    services.save_article(article, by=editor)
+    actions.save_article(article, by=editor)
     loaded = form_data(article, body=article.body.replace("\n", "\r\n"))  # as browsers post
     client.force_login(editor)
     client.post(change_url(article), {**loaded, "byline": "By A. Reporter"})
@@ -380,12 +380,12 @@ def test_a_conflict_is_shown_side_by_side_and_saved_only_once_decided(
     client, editor, second_editor
 ):
     article = Article(headline="Bridge closes", body="The old bridge closed today.")
-    services.save_article(article, by=editor)
+    actions.save_article(article, by=editor)
     loaded = form_data(article)
     first = Article.objects.get()
     first.headline = "Bridge closes after cracks"
     first.byline = "By A. Reporter"
-    services.save_article(first, by=editor, expected_version=1)
+    actions.save_article(first, by=editor, expected_version=1)
 
     client.force_login(second_editor)
     mine = {**loaded, "headline": "Bridge shut <for good>"}
@@ -452,7 +452,7 @@ def test_a_workflow_action_refuses_a_story_changed_after_it_was_confirmed(editor
     )
     assert f'name="version_{article.pk}" value="1"' in confirmation.text
 
-    services.save_article(Article.objects.get(), by=editor, kind="silent_fix", expected_version=1)
+    actions.save_article(Article.objects.get(), by=editor, kind="silent_fix", expected_version=1)
     response = editor_client.post(
         CHANGELIST,
         {
@@ -532,11 +532,11 @@ def test_withdraw_from_the_story_page(editor_client, editor):
 
 def test_versions_lists_every_save_and_diffs_any_two(editor_client, editor):
     article = ArticleFactory(headline="Version <one>", body="Alpha beta.")
-    services.save_article(article, by=editor)  # v2: same text as v1 was never revised
+    actions.save_article(article, by=editor)  # v2: same text as v1 was never revised
     article.body = "Alpha gamma."
-    services.publish_article(article, by=editor)  # v3
+    actions.publish_article(article, by=editor)  # v3
     article.headline = "Version three"
-    services.save_article(article, by=editor, kind="correction", note="Fixed the name.")  # v4
+    actions.save_article(article, by=editor, kind="correction", note="Fixed the name.")  # v4
 
     url = f"/admin/articles/article/{article.pk}/versions/"
     response = editor_client.get(url)
@@ -553,22 +553,22 @@ def test_versions_lists_every_save_and_diffs_any_two(editor_client, editor):
 
 def test_versions_page_costs_the_same_queries_for_few_or_many_versions(editor_client, editor):
     article = Article(headline="Counting", body="One.")
-    services.publish_article(article, by=editor)
+    actions.publish_article(article, by=editor)
     url = f"/admin/articles/article/{article.pk}/versions/"
     few = count_queries(editor_client, url)
 
     for number in range(8):
         article.body = f"Version {number}."
-        services.save_article(article, by=editor, kind="update", note=f"Note {number}.")
+        actions.save_article(article, by=editor, kind="update", note=f"Note {number}.")
 
     assert count_queries(editor_client, url) == few
 
 
 def test_restoring_a_version_is_a_new_save_of_the_editors_kind(editor_client, editor):
     article = ArticleFactory(published=True, headline="First take")
-    services.save_article(article, by=editor, kind="silent_fix")  # v2 "First take"
+    actions.save_article(article, by=editor, kind="silent_fix")  # v2 "First take"
     article.headline = "Second take"
-    services.save_article(article, by=editor, kind="update", note="New angle.")  # v3
+    actions.save_article(article, by=editor, kind="update", note="New angle.")  # v3
 
     response = editor_client.get(change_url(article) + "?restore=2")
     assert 'value="First take"' in response.text

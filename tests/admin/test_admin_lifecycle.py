@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Revision, StatusChange
 from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data, post_story_workflow
 from tests.factories import ArticleFactory, TagFactory
@@ -100,9 +100,9 @@ def test_restoring_from_before_a_correction_lists_it_and_refuses_a_silent_fix(
     editor_client, editor
 ):
     article = Article(headline="Toll rises", body="800,000 were moved.")
-    services.publish_article(article, by=editor)  # v1 draft, v2 publication
+    actions.publish_article(article, by=editor)  # v1 draft, v2 publication
     article.body = "80,000 were moved."
-    services.save_article(article, by=editor, kind="correction", note="80,000, not 800,000.")
+    actions.save_article(article, by=editor, kind="correction", note="80,000, not 800,000.")
 
     response = editor_client.get(change_url(article) + "?restore=2")
 
@@ -219,12 +219,12 @@ def test_a_save_and_a_merge_cost_the_same_queries_for_few_or_many_tags(editor_cl
     costs = []
     for tags in (few, many):
         article = Article(headline="Tally", body="One.\n\nTwo.")
-        services.save_article(article, by=editor)
+        actions.save_article(article, by=editor)
         loaded = form_data(article, tags=[tag.pk for tag in tags])
         saved = count_post_queries(editor_client, change_url(article), loaded)
         other = Article.objects.get(pk=article.pk)
         other.body = "One.\n\nTwo, changed."
-        services.save_article(other, by=editor)
+        actions.save_article(other, by=editor)
         mine = {**loaded, "headline": "Tally, merged"}
         merged = count_post_queries(editor_client, change_url(article), mine)  # for review
         review = editor_client.post(change_url(article), mine)

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Revision
 from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data
 from tests.factories import ArticleFactory
@@ -138,7 +138,7 @@ def test_only_editors_delete_a_draft_never_published(client, role):
 
 def test_both_roles_preview_and_read_the_versions(client, role, editor):
     article = Article(headline="Draft one", body="Body.")
-    services.save_article(article, by=editor)
+    actions.save_article(article, by=editor)
 
     assert client.get(f"/admin/articles/article/{article.pk}/preview/").status_code == 200
     response = client.get(f"/admin/articles/article/{article.pk}/versions/")
@@ -148,9 +148,9 @@ def test_both_roles_preview_and_read_the_versions(client, role, editor):
 
 def test_only_editors_restore_a_version_of_a_published_story(client, role, editor):
     article = Article(headline="First", body="Body.")
-    services.publish_article(article, by=editor)  # versions 1 (draft) and 2
+    actions.publish_article(article, by=editor)  # versions 1 (draft) and 2
     article.headline = "Second"
-    services.save_article(article, by=editor, kind="silent_fix")
+    actions.save_article(article, by=editor, kind="silent_fix")
 
     versions = client.get(f"/admin/articles/article/{article.pk}/versions/").text
     assert ("Restore this version" in versions) == (role == "editor")

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.editorial import services
+from articles.editorial import actions
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +24,9 @@ def lists(response):
 def test_the_dashboard_lists_the_desks_work(editor_client, editor, reporter):
     now = timezone.now()
     mine = ArticleFactory(headline="My draft")
-    services.save_article(mine, by=editor)
+    actions.save_article(mine, by=editor)
     theirs = ArticleFactory(headline="A reporter's draft")
-    services.save_article(theirs, by=reporter)
+    actions.save_article(theirs, by=reporter)
     ArticleFactory(headline="Later", status="published", published_at=now + timedelta(hours=2))
     ArticleFactory(headline="Sooner", status="published", published_at=now + timedelta(hours=1))
     ArticleFactory(headline="Out an hour ago", published=True)
@@ -82,7 +82,7 @@ def test_the_dashboard_costs_the_same_queries_for_few_or_many_stories(
     now = timezone.now()
     for n in range(12):
         draft = ArticleFactory()
-        services.save_article(draft, by=editor if n % 2 else second_editor)
+        actions.save_article(draft, by=editor if n % 2 else second_editor)
         ArticleFactory(status="published", published_at=now + timedelta(hours=n + 1))
         ArticleFactory(
             status="published",

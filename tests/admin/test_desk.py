@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Autosave, Revision
 from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data
 from tests.factories import ArticleFactory, DatelineFactory, TagFactory, UserFactory
@@ -80,7 +80,7 @@ def test_an_autosave_from_an_older_version_says_so(client, editor, second_editor
     client.force_login(editor)
     client.post(autosave_url(article), form_data(article, body="My edit"))
     article.headline = "Someone else's headline"
-    services.save_article(article, by=second_editor)
+    actions.save_article(article, by=second_editor)
 
     offer = client.get(change_url(article)).text
     assert "started from version 1; the story is at version 2 now" in offer
@@ -254,8 +254,8 @@ def test_the_admin_says_stories(client, editor):
 
 def test_version_and_workflow_times_carry_the_zone(client, editor):
     article = ArticleFactory()
-    services.save_article(article, by=editor)
-    services.publish_article(article, by=editor, expected_version=article.version)
+    actions.save_article(article, by=editor)
+    actions.publish_article(article, by=editor, expected_version=article.version)
     client.force_login(editor)
     page = client.get(f"/admin/articles/article/{article.pk}/versions/").text
     saved = re.findall(r"<time datetime=\"[^\"]+Z\">([^<]+)</time>", page)
@@ -279,7 +279,7 @@ def test_a_refused_save_marks_the_editors_text_unsaved(client, editor, second_ed
     assert 'data-unsaved=""' in client.get(change_url(article)).text
     stale = form_data(article, body="My text")
     article.headline = "Changed meanwhile"
-    services.save_article(article, by=second_editor)
+    actions.save_article(article, by=second_editor)
 
     refused = client.post(change_url(article), stale)
     assert refused.status_code == 200

@@ -5,7 +5,7 @@ from django.db import connection
 from django.utils.html import escape
 
 from articles.admin.changelist import planner_row_estimate
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Dateline, Tag, Update
 from tests.admin.helpers import ADD, CHANGELIST, change_url, form_data
 from tests.factories import ArticleFactory, TagFactory
@@ -174,7 +174,7 @@ def test_a_reporter_files_a_story_from_a_place_with_no_letters(reporter_client, 
     assert response.status_code == 302
     dateline = Dateline.objects.get()
     article = ArticleFactory(dateline=dateline, headline="!!!")
-    services.publish_article(article, by=editor)
+    actions.publish_article(article, by=editor)
 
     page = client.get(article.get_absolute_url())
 
@@ -242,9 +242,9 @@ def test_tag_and_dateline_lists_refuse_a_nul(editor_client, url):
 
 def test_the_versions_page_of_a_32_kb_repeated_body_answers_at_once(reporter_client, reporter):
     article = Article(headline="Bomb", body="x " * 16000)
-    services.save_article(article, by=reporter)
+    actions.save_article(article, by=reporter)
     article.body = "x " * 8000 + "flood " + "x " * 8000
-    services.save_article(article, by=reporter)
+    actions.save_article(article, by=reporter)
 
     response = reporter_client.get(f"/admin/articles/article/{article.pk}/versions/")
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import EditorPresence
 from tests.factories import ArticleFactory, UserFactory
 from tests.helpers import member_of
@@ -69,13 +69,13 @@ def test_a_save_by_someone_else_is_announced_with_a_link_to_the_changes(
     client, editor, second_editor
 ):
     article = ArticleFactory(published=True)
-    services.save_article(article, by=editor, kind="silent_fix")
+    actions.save_article(article, by=editor, kind="silent_fix")
     loaded = article.version
     client.force_login(second_editor)
     assert beat(client, article, loaded).json()["saved"] is None
 
     article.body = "A new paragraph from the scene."
-    services.save_article(article, by=editor, kind="silent_fix", expected_version=loaded)
+    actions.save_article(article, by=editor, kind="silent_fix", expected_version=loaded)
 
     saved = beat(client, article, loaded).json()["saved"]
     assert saved["version"] == loaded + 1
@@ -88,7 +88,7 @@ def test_a_save_by_someone_else_is_announced_with_a_link_to_the_changes(
 
 def test_a_heartbeat_costs_the_same_queries_for_one_editor_or_many(client, editor):
     article = ArticleFactory(published=True)
-    services.save_article(article, by=editor, kind="silent_fix")
+    actions.save_article(article, by=editor, kind="silent_fix")
     client.force_login(editor)
     beat(client, article)  # warm: the first request of a session may cost more
 

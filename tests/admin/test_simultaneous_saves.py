@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article
 from tests.site.servers import Gunicorn, port
 
@@ -98,7 +98,7 @@ def test_simultaneous_saves_serialise_and_lose_nothing(site):
         user = services_user(username)
         accounts.append(user.username)
     article = Article(headline="Storm nears the coast", body="The storm is 200 km away.")
-    services.save_article(article, by=services_user("first-editor"))
+    actions.save_article(article, by=services_user("first-editor"))
     change = f"/admin/articles/article/{article.pk}/change/"
     editors = [Editor(site.url, accounts[n % 2]) for n in range(EDITORS)]
 

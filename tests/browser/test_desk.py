@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Autosave
 from tests.factories import ArticleFactory, UpdateFactory
 from tests.helpers import member_of
@@ -50,7 +50,7 @@ def no_csp_errors(page):
 def test_editors_see_each_other_and_a_save_made_meanwhile(browser, live_server, artefacts_dir):
     asha, ravi = member_of("Editors", "asha"), member_of("Editors", "ravi")
     article = Article(headline="Cyclone nears the coast", body="Winds are rising.")
-    services.save_article(article, by=asha)
+    actions.save_article(article, by=asha)
     asha_context, asha_page = open_as(browser, live_server, asha)
     ravi_context, ravi_page = open_as(browser, live_server, ravi)
     asha_page.goto(change_url(live_server, article))
@@ -175,7 +175,7 @@ def test_the_admin_at_a_phones_width(browser, live_server, artefacts_dir):
     article = ArticleFactory(published=True, headline="Heatwave grips the north")
     for n in range(3):
         article.body = f"Temperatures passed 45 degrees in {n + 2} cities."
-        services.save_article(article, by=editor, kind="update", note=f"Update {n + 1}.")
+        actions.save_article(article, by=editor, kind="update", note=f"Update {n + 1}.")
     UpdateFactory.create_batch(8, article=article)
     context, page = open_as(browser, live_server, editor, viewport=PHONE)
 

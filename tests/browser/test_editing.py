@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article
 from tests.factories import ArticleFactory, DatelineFactory, TagFactory
 from tests.helpers import member_of
@@ -130,7 +130,7 @@ def test_two_editors_on_one_story_lose_nothing(browser, live_server, artefacts_d
     user = editors("first-editor", "second-editor")
     floods, monsoon = TagFactory(name="Floods"), TagFactory(name="Monsoon")
     article = Article(headline="Floods force evacuations", byline="By Staff", body=BODY)
-    services.save_article(article, by=user, tags=[floods, monsoon])
+    actions.save_article(article, by=user, tags=[floods, monsoon])
     url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
     first_context, first = log_in(browser, live_server, "first-editor")
     second_context, second = log_in(browser, live_server, "second-editor")
@@ -174,7 +174,7 @@ def test_two_editors_on_one_story_lose_nothing(browser, live_server, artefacts_d
 def test_a_conflict_is_decided_side_by_side(browser, live_server, artefacts_dir):
     user = editors("first-editor", "second-editor")
     article = Article(headline="Floods force evacuations", body=BODY)
-    services.save_article(article, by=user)
+    actions.save_article(article, by=user)
     url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
     first_context, first = log_in(browser, live_server, "first-editor")
     second_context, second = log_in(browser, live_server, "second-editor")
@@ -287,9 +287,9 @@ def test_enter_never_publishes(browser, live_server):
 def test_restoring_from_before_a_correction_warns_and_needs_a_note(browser, live_server):
     user = editors("desk-editor")
     article = Article(headline="Floods force evacuations", body=BODY)
-    services.publish_article(article, by=user)
+    actions.publish_article(article, by=user)
     article.body = BODY.replace("800,000", "80,000")
-    services.save_article(article, by=user, kind="correction", note="80,000, not 800,000.")
+    actions.save_article(article, by=user, kind="correction", note="80,000, not 800,000.")
     context, page = log_in(browser, live_server, "desk-editor")
 
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/versions/")

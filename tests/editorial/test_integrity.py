@@ -9,7 +9,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from articles.editorial import actions, services
+from articles import content
+from articles.editorial import actions
 from articles.models import Article, Revision, StatusChange, Tag
 from articles.site.history import change_history
 from tests.factories import ArticleFactory, DatelineFactory, TagFactory
@@ -25,8 +26,8 @@ def live(editor):
     """A live story at version 2, as both editors opened it."""
     floods, monsoon = TagFactory(name="Floods"), TagFactory(name="Monsoon")
     article = Article(headline="Floods force evacuations", byline="By Staff", body=BODY)
-    services.save_article(article, by=editor, tags=[floods, monsoon])
-    services.publish_article(article, by=editor)
+    actions.save_article(article, by=editor, tags=[floods, monsoon])
+    actions.publish_article(article, by=editor)
     return Article.objects.get()
 
 
@@ -41,10 +42,10 @@ def test_a_correction_and_a_paragraph_survive_a_second_editors_save(live, editor
     mine = opened(live)  # B opens the story
     theirs = opened(live)  # A corrects the figure and adds a paragraph
     theirs.body = BODY.replace("800,000", "80,000") + "\n\nSchools are closed."
-    services.save_article(theirs, by=editor, kind="correction", note="80,000, not 800,000.")
+    actions.save_article(theirs, by=editor, kind="correction", note="80,000, not 800,000.")
 
     mine.body = BODY + "\n\nThe army has been called in."
-    revision = services.save_article(mine, by=second_editor, kind="update", note="Army.")
+    revision = actions.save_article(mine, by=second_editor, kind="update", note="Army.")
 
     stored = Article.objects.get()
     assert stored.body == (
@@ -53,7 +54,7 @@ def test_a_correction_and_a_paragraph_survive_a_second_editors_save(live, editor
     )
     assert (revision.number, revision.body) == (4, stored.body)
     # And pressing Save again from the same old form changes nothing A did.
-    services.save_article(mine, by=second_editor, kind="silent_fix", expected_version=2)
+    actions.save_article(mine, by=second_editor, kind="silent_fix", expected_version=2)
     assert "80,000 people" in Article.objects.get().body
     assert "800,000" not in Article.objects.get().body
     notes = [entry.note for entry in change_history(Article.objects.get())]
@@ -64,14 +65,14 @@ def test_both_editors_changing_one_paragraph_is_refused_until_decided(live, edit
     mine = opened(live)
     theirs = opened(live)
     theirs.body = BODY.replace("800,000", "80,000")
-    services.save_article(theirs, by=editor, kind="correction", note="80,000.")
+    actions.save_article(theirs, by=editor, kind="correction", note="80,000.")
     mine.body = BODY.replace("800,000 people were moved", "800,000 people fled")
 
-    values = {**services.instance_values(mine)}
+    values = {**content.of_instance(mine)}
     action = actions.SaveArticle(
         mine, by=second_editor, kind="silent_fix", values=values, expected_version=2
     )
-    with pytest.raises(services.MergeConflict) as refused:
+    with pytest.raises(actions.MergeConflict) as refused:
         action.execute()
     assert Article.objects.get().version == 3
     merged = refused.value.merge
@@ -101,7 +102,7 @@ def test_both_editors_changing_one_paragraph_is_refused_until_decided(live, edit
 def test_every_field_readers_see_is_kept_in_each_version(live, editor):
     place = DatelineFactory(city="Kochi")
     live.byline, live.dateline, live.slug = "By A. Reporter", place, "floods-kochi"
-    services.save_article(live, by=editor, kind="silent_fix", tags=[TagFactory(name="Rescue")])
+    actions.save_article(live, by=editor, kind="silent_fix", tags=[TagFactory(name="Rescue")])
 
     revision = Article.objects.get().revisions.get(number=3)
     assert (revision.byline, revision.dateline, revision.slug, revision.tag_names) == (
@@ -117,7 +118,7 @@ def test_a_byline_and_a_removed_tag_survive_a_second_editors_save(live, editor, 
     mine = opened(live)
     theirs = opened(live)
     theirs.byline = "By A. Reporter"
-    services.save_article(
+    actions.save_article(
         theirs,
         by=editor,
         kind="silent_fix",
@@ -125,7 +126,7 @@ def test_a_byline_and_a_removed_tag_survive_a_second_editors_save(live, editor, 
     )
 
     mine.headline = "Floods force 80,000 from homes"
-    services.save_article(mine, by=second_editor, kind="silent_fix", expected_version=2)
+    actions.save_article(mine, by=second_editor, kind="silent_fix", expected_version=2)
 
     stored = Article.objects.get()
     assert (stored.headline, stored.byline) == ("Floods force 80,000 from homes", "By A. Reporter")
@@ -138,14 +139,14 @@ def test_a_byline_and_a_removed_tag_survive_a_second_editors_save(live, editor, 
 def test_restoring_from_before_a_correction_cannot_be_a_silent_fix(live, editor):
     before = live.revisions.get(number=2)
     live.body = BODY.replace("800,000", "80,000")
-    services.save_article(live, by=editor, kind="correction", note="80,000, not 800,000.")
+    actions.save_article(live, by=editor, kind="correction", note="80,000, not 800,000.")
 
-    with pytest.raises(services.WorkflowError, match="80,000, not 800,000") as refused:
-        services.restore_revision(live, before, by=editor, kind="silent_fix")
+    with pytest.raises(actions.WorkflowError, match="80,000, not 800,000") as refused:
+        actions.restore_revision(live, before, by=editor, kind="silent_fix")
     assert refused.value.field == "save_kind"
     assert Article.objects.get().version == 3
 
-    services.restore_revision(
+    actions.restore_revision(
         live, before, by=editor, kind="correction", note="The earlier figure was right."
     )
     stored = Article.objects.get()
@@ -157,9 +158,9 @@ def test_restoring_from_before_a_correction_cannot_be_a_silent_fix(live, editor)
 def test_restoring_a_version_with_no_public_change_since_may_be_a_silent_fix(live, editor):
     before = live.revisions.get(number=2)
     live.headline = "Typo"
-    services.save_article(live, by=editor, kind="silent_fix")
+    actions.save_article(live, by=editor, kind="silent_fix")
 
-    services.restore_revision(live, before, by=editor, kind="silent_fix")
+    actions.restore_revision(live, before, by=editor, kind="silent_fix")
 
     assert Article.objects.get().headline == "Floods force evacuations"
 
@@ -168,10 +169,10 @@ def test_restoring_a_version_with_no_public_change_since_may_be_a_silent_fix(liv
 
 
 def test_unpublishing_takes_a_story_back_to_draft_with_who_and_why(live, editor):
-    with pytest.raises(services.WorkflowError, match="why"):
-        services.unpublish_article(live, by=editor, reason=" ")
+    with pytest.raises(actions.WorkflowError, match="why"):
+        actions.unpublish_article(live, by=editor, reason=" ")
 
-    services.unpublish_article(live, by=editor, reason="Published by mistake.")
+    actions.unpublish_article(live, by=editor, reason="Published by mistake.")
 
     stored = Article.objects.get()
     assert (stored.status, stored.published_at, stored.updated_at) == ("draft", None, None)
@@ -188,12 +189,12 @@ def test_unpublishing_takes_a_story_back_to_draft_with_who_and_why(live, editor)
 def test_a_withdrawn_story_is_republished_with_a_note_for_readers(editor):
     with time_machine.travel(NOON, tick=False) as clock:
         article = ArticleFactory(published=True, published_at=NOON - timedelta(hours=1))
-        services.withdraw_article(article, by=editor, reason="Checking a claim.")
-        with pytest.raises(services.WorkflowError, match="note"):
-            services.republish_article(article, by=editor, note="")
+        actions.withdraw_article(article, by=editor, reason="Checking a claim.")
+        with pytest.raises(actions.WorkflowError, match="note"):
+            actions.republish_article(article, by=editor, note="")
         clock.move_to(NOON + timedelta(hours=1))
 
-        services.republish_article(article, by=editor, note="The claim was checked.")
+        actions.republish_article(article, by=editor, note="The claim was checked.")
 
         stored = Article.objects.get()
         assert stored.is_published
@@ -208,8 +209,8 @@ def test_a_withdrawn_story_is_republished_with_a_note_for_readers(editor):
 
 
 def test_only_a_withdrawn_story_is_republished(editor):
-    with pytest.raises(services.WorkflowError):
-        services.republish_article(ArticleFactory(published=True), by=editor, note="Back.")
+    with pytest.raises(actions.WorkflowError):
+        actions.republish_article(ArticleFactory(published=True), by=editor, note="Back.")
 
 
 @pytest.mark.parametrize(
@@ -219,25 +220,25 @@ def test_only_a_withdrawn_story_is_republished(editor):
 def test_a_story_readers_saw_or_may_see_cannot_be_deleted(editor, state):
     article = ArticleFactory(**state)
 
-    with pytest.raises(services.WorkflowError, match="withdraw it instead"):
-        services.delete_article(article, by=editor)
+    with pytest.raises(actions.WorkflowError, match="withdraw it instead"):
+        actions.delete_article(article, by=editor)
     assert Article.objects.exists()
 
 
 def test_a_story_unpublished_after_publication_cannot_be_deleted(live, editor):
-    services.unpublish_article(live, by=editor, reason="Mistake.")
+    actions.unpublish_article(live, by=editor, reason="Mistake.")
 
-    with pytest.raises(services.WorkflowError):
-        services.delete_article(live, by=editor)
+    with pytest.raises(actions.WorkflowError):
+        actions.delete_article(live, by=editor)
 
 
 def test_a_draft_never_published_is_deleted(editor, reporter):
     draft = Article(headline="Notes", body="Half a thought.")
-    services.save_article(draft, by=editor)
+    actions.save_article(draft, by=editor)
 
     with pytest.raises(PermissionDenied):
-        services.delete_article(draft, by=reporter)
-    services.delete_article(draft, by=editor)
+        actions.delete_article(draft, by=reporter)
+    actions.delete_article(draft, by=editor)
 
     assert not Article.objects.exists()
 
@@ -259,11 +260,11 @@ def test_an_imported_story_can_never_be_deleted(editor, admin_client):
     assert imported.is_published
     assert imported.revisions.get().slug == imported.slug  # the import's version is whole
 
-    with pytest.raises(services.WorkflowError, match="withdraw it instead"):
-        services.delete_article(imported, by=editor)
-    services.unpublish_article(imported, by=editor, reason="Checking the archive.")
-    with pytest.raises(services.WorkflowError):
-        services.delete_article(Article.objects.get(), by=editor)
+    with pytest.raises(actions.WorkflowError, match="withdraw it instead"):
+        actions.delete_article(imported, by=editor)
+    actions.unpublish_article(imported, by=editor, reason="Checking the archive.")
+    with pytest.raises(actions.WorkflowError):
+        actions.delete_article(Article.objects.get(), by=editor)
     response = admin_client.post(f"/admin/articles/article/{imported.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert Article.objects.exists()

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.models import Article, Dateline, Revision
 from tests.factories import UserFactory
 from tests.importer.helpers import (
@@ -459,7 +459,7 @@ def test_imported_stories_are_filed_under_their_lists_as_they_are_stored(client,
     for url in lists:
         assert "Harbour reopens" in client.get(url).text  # cached now
     editor = UserFactory(is_superuser=True, is_staff=True)
-    services.withdraw_article(story, by=editor, reason="Legal advice.")
+    actions.withdraw_article(story, by=editor, reason="Legal advice.")
 
     for url in lists:
         assert "Harbour reopens" not in client.get(url).text, url

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.editorial.services import withdraw_article, write_version
+from articles.editorial.actions import withdraw_article, write_version
 from articles.editorial.signals import articles_changed
 from articles.models import Article, Dateline, StatusChange
 from tests.importer.helpers import GOOD_SAMPLES, SAMPLES, dump_text, run_import, write_dump

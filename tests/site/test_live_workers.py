@@ -7,9 +7,10 @@ import redis
 from django.test import override_settings
 from django.utils import timezone
 
-from articles.editorial.services import withdraw_article
+from articles.editorial.actions import withdraw_article
+from articles.lists import day_url
 from articles.models import Article
-from articles.site.pages import day_url, place_urls
+from articles.site.pages import place_urls
 from tests.factories import ArticleFactory, TagFactory
 from tests.site.servers import Gunicorn, Redis, fetch, port
 
@@ -93,7 +94,7 @@ def test_a_withdrawn_story_is_served_by_no_worker_once_the_kill_commits(site, ed
 
 
 def test_a_save_shows_in_every_worker_at_once(site, editor):
-    from articles.editorial.services import save_article
+    from articles.editorial.actions import save_article
 
     article, urls = kept_story()
     warm(site.url, article, urls[:1])

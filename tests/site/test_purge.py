@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.editorial.services import publish_article, save_article, withdraw_article
+from articles import purge
+from articles.editorial.actions import publish_article, save_article, withdraw_article
 from articles.models import Article, PageChange, PurgeNode
-from articles.site import purge
 from tests.factories import ArticleFactory, DatelineFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_the_purger_is_told_after_the_commit_only(
 def test_a_failing_purger_never_fails_the_save(
     editor, settings, django_capture_on_commit_callbacks
 ):
-    settings.PAGE_PURGER = "articles.site.purge.VarnishPurger"
+    settings.PAGE_PURGER = "articles.purge.VarnishPurger"
     settings.VARNISH_PURGE_URLS = ["http://127.0.0.1:9/"]  # nothing listens there
     settings.PAGE_PURGE_REPEAT_SECONDS = 0
     article = ArticleFactory(published=True)

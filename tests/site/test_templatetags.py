@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from articles.site.formatting import iso_instant, reader_time, wire_dateline
+from articles.formatting import iso_instant, reader_time, wire_dateline
 from articles.templatetags.newsroom import time_tag
 from tests.factories import DatelineFactory
 

@@ -34,7 +34,7 @@ def purging(varnish):
     """This process writes as an app server does: telling Varnish of every change."""
     with override_settings(
         VARNISH_PURGE_URLS=[varnish.url + "/"],
-        PAGE_PURGER="articles.site.purge.VarnishPurger",
+        PAGE_PURGER="articles.purge.VarnishPurger",
         PAGE_PURGE_REPEAT_SECONDS=0,
     ):
         yield
@@ -71,7 +71,7 @@ def test_a_withdrawn_story_is_gone_from_varnish_once_the_kill_commits(varnish, e
 
 
 def test_an_update_elsewhere_leaves_other_pages_in_varnish(varnish, editor):
-    from articles.editorial.services import save_article
+    from articles.editorial.actions import save_article
 
     article, _ = kept_story()
     other, _ = kept_story("Another story entirely")
@@ -111,7 +111,7 @@ def test_a_purge_from_another_machine_is_refused(varnish):
 
 
 def test_a_story_asked_for_before_it_went_live_is_found_once_published(varnish, editor):
-    from articles.editorial.services import publish_article
+    from articles.editorial.actions import publish_article
 
     draft = ArticleFactory(headline="Embargoed budget details")
     for address in (f"/stories/{draft.pk}/", "/sitemaps/2011-03.xml"):
@@ -130,7 +130,7 @@ def test_a_story_asked_for_before_it_went_live_is_found_once_published(varnish, 
 
 @pytest.mark.parametrize("change", ["silent_fix", "update", "correction", "withdrawal"])
 def test_revalidating_through_varnish_never_keeps_a_changed_page(varnish, editor, change):
-    from articles.editorial.services import save_article, withdraw_article
+    from articles.editorial.actions import save_article, withdraw_article
 
     article, urls = kept_story()
     address = varnish.url + urls[0]

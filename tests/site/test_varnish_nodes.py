@@ -11,8 +11,8 @@ import time
 import pytest
 from django.test import override_settings
 
+from articles import purge
 from articles.models import PageChange, PurgeNode
-from articles.site import purge
 from tests.site.servers import Gunicorn, Partition, Varnish, fetch, port
 from tests.site.test_live_workers import kept_story, responses_showing, warm, withdraw
 from tests.site.test_varnish import served_from_varnish
@@ -42,7 +42,7 @@ def purging(cluster):
     with override_settings(
         # The unreachable node first: a failure there must not stop the purge of the next.
         VARNISH_PURGE_URLS=[partition.url, live.url + "/"],
-        PAGE_PURGER="articles.site.purge.VarnishPurger",
+        PAGE_PURGER="articles.purge.VarnishPurger",
         PAGE_PURGE_REPEAT_SECONDS=0,
         PAGE_PURGE_RETRY_MAX_SECONDS=1,
     ):
@@ -84,7 +84,7 @@ def test_a_kill_reaches_the_live_node_and_later_the_one_that_was_out_of_reach(cl
 
 
 def test_every_change_missed_while_out_of_reach_is_sent(cluster, editor):
-    from articles.editorial.services import save_article
+    from articles.editorial.actions import save_article
 
     _, cut_off, partition = cluster
     first, first_urls = kept_story()

@@ -541,7 +541,7 @@ def test_signed_in_editors_get_the_same_page_without_session_queries(client, set
 
 @pytest.mark.parametrize("change", ["silent_fix", "update", "correction", "withdrawal"])
 def test_every_validator_changes_when_the_page_does(client, editor, change):
-    from articles.editorial.services import save_article, withdraw_article
+    from articles.editorial.actions import save_article, withdraw_article
 
     article = ArticleFactory(published=True, published_at=PUBLISHED, updated_at=UPDATED)
     url = article.get_absolute_url()

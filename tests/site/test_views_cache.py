@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.test import override_settings
 from django.utils import timezone
 
-from articles.editorial.services import save_article, withdraw_article
+from articles.editorial.actions import save_article, withdraw_article
 from articles.models import Article
 from articles.site.caching import process_pages
 from tests.factories import ArticleFactory, TagFactory

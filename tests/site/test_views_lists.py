@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles.editorial import services
+from articles.editorial import actions
 from articles.site.caching import process_pages
 from articles.site.pagination import decode_cursor, encode_cursor
 from tests.factories import ArticleFactory, DatelineFactory, TagFactory, UpdateFactory
@@ -388,7 +388,7 @@ def test_a_list_is_never_kept_stale_by_a_date_alone(client, editor):
     before = client.get("/")
     assert "Last-Modified" not in before
 
-    services.withdraw_article(killed, by=editor, reason="Could not be verified.")
+    actions.withdraw_article(killed, by=editor, reason="Could not be verified.")
     after = client.get("/", headers={"if-modified-since": http_date(time.time())})
 
     assert after.status_code == 200

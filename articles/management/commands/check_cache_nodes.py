@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.site import purge
+from articles import purge
 
 
 class Command(BaseCommand):

@@ -17,6 +17,6 @@ def normalise_line_breaks(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0012_purge_nodes")]
+    dependencies = [("articles", "0013_purge_nodes")]
 
     operations = [migrations.RunPython(normalise_line_breaks, migrations.RunPython.noop)]

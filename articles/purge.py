@@ -40,7 +40,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from ..models import PageChange, PurgeNode
+from .models import PageChange, PurgeNode
 
 logger = logging.getLogger(__name__)
 

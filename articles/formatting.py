@@ -1,4 +1,5 @@
-"""Small rules of the public site shared by pages, feeds, sitemaps, JSON-LD and the ninjs API."""
+"""Small rules of formatting shared by pages, feeds, sitemaps, JSON-LD, the ninjs API and the
+write path, which stores fragments formatted with them (`editorial/derived.py`)."""
 
 from datetime import UTC, date, datetime, time
 
@@ -7,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from ..models import Dateline
+from .models import Dateline
 
 # AP style month abbreviations and a.m./p.m. with the zone: "May 25, 2016, 6:31 a.m. IST".
 READER_TIME_FORMAT = "N j, Y, P T"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_page_changes_and_derived_fields'),
+        ('articles', '0011_story_output_stored_at_write'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_refuse_hidden_characters'),
+        ('articles', '0012_refuse_hidden_characters'),
     ]
 
     operations = [
