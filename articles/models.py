@@ -76,20 +76,20 @@ def refuse_hidden_characters_in_line(text: str) -> None:
 
 
 def _refuse_hidden(text: str, *, multiline: bool) -> None:
-    controls = control_characters_in(text, multiline=True)
-    if controls:
-        raise ValidationError(
+    for found, message, code in (
+        (
+            control_characters_in(text, multiline=True),
             "Remove the invisible control characters (%(names)s), pasted from another program.",
-            code="control_characters",
-            params={"names": character_names(controls)},
-        )
-    hidden = hidden_characters_in(text, multiline=multiline)
-    if hidden:
-        raise ValidationError(
+            "control_characters",
+        ),
+        (
+            hidden_characters_in(text, multiline=multiline),
             "Remove the invisible formatting characters (%(names)s): they can disguise the text.",
-            code="hidden_characters",
-            params={"names": character_names(hidden)},
-        )
+            "hidden_characters",
+        ),
+    ):
+        if found:
+            raise ValidationError(message, code=code, params={"names": character_names(found)})
 
 
 class DatelineQuerySet(models.QuerySet):

@@ -135,15 +135,8 @@ def test_a_database_connection_lost_mid_import_ends_with_one_clear_line(tmp_path
     def killing_the_connections_half_way(paths, limits):
         for read, dump in enumerate(real_iter_dumps(paths, limits)):
             if read == 1100:  # the first chunks are parsed and being stored by now
-                # Every connection of the import (its own and its writers'), as a server
-                # restart or an operator would.
-                other = connections.create_connection("default")
-                with other.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-                other.close()
+                # Every connection of the import (its own and its writers').
+                terminate_other_connections()
             yield dump
 
     monkeypatch.setattr(import_legacy, "iter_dumps", killing_the_connections_half_way)
