@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.text import slugify
 
-from .text import control_characters_in
+from .text import character_names, control_characters_in, hidden_characters_in
 
 _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -62,20 +62,38 @@ def slug_for_name(name: str, max_length: int = 100) -> str:
 
 
 def refuse_control_characters(text: str) -> None:
-    """Validator of every text an editor types: no control characters (tab and newline pass).
+    """Validator of every text an editor types: no control characters (tab and newline pass),
+    and no bidi override.
 
     They cannot be typed meaningfully (they come from pasting out of odd software), are
-    invisible, and would make the feeds and sitemaps invalid XML. The form shows which
-    character to remove rather than saving something the editor did not see.
+    invisible, and would make the feeds and sitemaps invalid XML, or, for an override, make the
+    text read backwards. The form names the character to remove rather than saving something
+    the editor did not see.
     """
-    found = sorted(control_characters_in(text, multiline=True))
-    if found:
-        names = ", ".join(f"U+{ord(char):04X}" for char in found[:5])
-        raise ValidationError(
+    _refuse_hidden(text, multiline=True)
+
+
+def refuse_hidden_characters_in_line(text: str) -> None:
+    """Validator of one-line texts (headline, byline, names, places): `refuse_control_characters`,
+    and no invisible formatting at all (bidi controls, zero-width spaces and joiners)."""
+    _refuse_hidden(text, multiline=False)
+
+
+def _refuse_hidden(text: str, *, multiline: bool) -> None:
+    for found, message, code in (
+        (
+            control_characters_in(text, multiline=True),
             "Remove the invisible control characters (%(names)s), pasted from another program.",
-            code="control_characters",
-            params={"names": names},
-        )
+            "control_characters",
+        ),
+        (
+            hidden_characters_in(text, multiline=multiline),
+            "Remove the invisible formatting characters (%(names)s): they can disguise the text.",
+            "hidden_characters",
+        ),
+    ):
+        if found:
+            raise ValidationError(message, code=code, params={"names": character_names(found)})
 
 
 _SLUGLINE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -135,7 +153,7 @@ class Dateline(models.Model):
 
     country = models.CharField(
         max_length=100,
-        validators=[refuse_control_characters],
+        validators=[refuse_hidden_characters_in_line],
         help_text="A country has one spelling: typed in another case (“india” when “India” "
         "exists), a new place takes the spelling the country already has.",
     )
@@ -143,9 +161,11 @@ class Dateline(models.Model):
         max_length=100,
         blank=True,
         help_text="State or province.",
-        validators=[refuse_control_characters],
+        validators=[refuse_hidden_characters_in_line],
     )
-    city = models.CharField(max_length=100, blank=True, validators=[refuse_control_characters])
+    city = models.CharField(
+        max_length=100, blank=True, validators=[refuse_hidden_characters_in_line]
+    )
 
     objects = DatelineQuerySet.as_manager()
 
@@ -200,7 +220,7 @@ class TagQuerySet(models.QuerySet):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=100, validators=[refuse_control_characters])
+    name = models.CharField(max_length=100, validators=[refuse_hidden_characters_in_line])
     slug = models.SlugField(
         max_length=100,
         unique=True,
@@ -300,7 +320,7 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    headline = models.CharField(max_length=255, validators=[refuse_control_characters])
+    headline = models.CharField(max_length=255, validators=[refuse_hidden_characters_in_line])
     slug = models.SlugField(
         max_length=255, allow_unicode=True, help_text="Part of the story's address."
     )
@@ -309,7 +329,9 @@ class Article(models.Model):
         help_text="The standfirst under the headline.",
         validators=[refuse_control_characters],
     )
-    byline = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
+    byline = models.CharField(
+        max_length=200, blank=True, validators=[refuse_hidden_characters_in_line]
+    )
     body = models.TextField(
         help_text="Text with simple markup: separate paragraphs with a blank line.",
         validators=[refuse_control_characters],
@@ -859,22 +881,24 @@ class Picture(models.Model):
         "alt text",
         max_length=300,
         help_text="What the picture shows, for readers who cannot see it. Required.",
-        validators=[refuse_control_characters],
+        validators=[refuse_hidden_characters_in_line],
     )
     caption = models.TextField(blank=True, validators=[refuse_control_characters])
     creator = models.CharField(
         "photographer",
         max_length=200,
         blank=True,
-        validators=[refuse_control_characters],
+        validators=[refuse_hidden_characters_in_line],
     )
     credit = models.CharField(
         max_length=200,
         blank=True,
         help_text="As printed under the picture, e.g. “Reuters/Jane Doe”.",
-        validators=[refuse_control_characters],
+        validators=[refuse_hidden_characters_in_line],
     )
-    copyright = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
+    copyright = models.CharField(
+        max_length=200, blank=True, validators=[refuse_hidden_characters_in_line]
+    )
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)
     # Where its renditions are in the default storage, and what they are (made at upload).
@@ -906,6 +930,24 @@ class Picture(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class PurgeNode(models.Model):
+    """A shared cache node (a Varnish) and the last change it was sent a purge for.
+
+    Each node is purged on its own; one that cannot be reached is retried until it has every
+    change after `purged_through` (`articles/purge.py`), by whichever app process runs.
+    """
+
+    name = models.CharField(max_length=500, unique=True, help_text="The node's purge URL.")
+    purged_through = models.BigIntegerField(help_text="The last change (PageChange.seq) sent.")
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="When purges to it began failing; empty while it answers."
+    )
+    last_error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # The desk's own models, loaded with the app's.

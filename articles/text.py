@@ -4,6 +4,7 @@ Pure Python with nothing of Django, so the dump parser can use it too.
 """
 
 import re
+import unicodedata
 
 # C0 controls but tab, newline and carriage return; DEL; C1 controls; the non-characters XML 1.0
 # forbids; lone surrogates (which no encoder accepts). None of them can be typed meaningfully,
@@ -12,6 +13,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\u
 _LINE_BREAKS = re.compile("\r\n?")
 _TAB_AND_NEWLINE = re.compile("[\t\n]")
 _LINE_CONTROLS = re.compile("[\t\n\r]")
+# Invisible formatting that can disguise text. The bidi overrides reverse what follows them
+# (a headline can read the opposite of what it holds) and are refused everywhere; in a line of
+# its own (a headline, a name, a place) nothing invisible has a use, so the embeddings,
+# isolates, zero-width spaces and joiners, the word joiner and the BOM go too. A body keeps the
+# joiners and isolates that Persian, Indic scripts, emoji and mixed-direction text need.
+_HIDDEN_IN_TEXT = re.compile("[\u202d\u202e]")
+_HIDDEN_IN_A_LINE = re.compile("[\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def without_control_characters(text: str, *, multiline: bool = False) -> str:
@@ -24,6 +32,12 @@ def without_control_characters(text: str, *, multiline: bool = False) -> str:
     if not multiline:
         text = _TAB_AND_NEWLINE.sub(" ", text)
     return text
+
+
+def normalise_line_breaks(text: str) -> str:
+    """Windows' and old Macs' line ends as "\\n": browsers send "\\r\\n" from every textarea,
+    and text compared, merged or diffed must not differ by that alone."""
+    return _LINE_BREAKS.sub("\n", text)
 
 
 def control_characters_in(text: str, *, multiline: bool = False) -> set[str]:
@@ -67,3 +81,20 @@ def without_typed_dateline(body: str, places: list[str]) -> str:
     )
     match = lead.match(body)
     return body[match.end() :] if match else body
+
+
+def hidden_characters_in(text: str, *, multiline: bool = False) -> set[str]:
+    """The invisible formatting characters `text` may not hold (see _HIDDEN_IN_A_LINE)."""
+    return set((_HIDDEN_IN_TEXT if multiline else _HIDDEN_IN_A_LINE).findall(text))
+
+
+def without_hidden_characters(text: str, *, multiline: bool = False) -> str:
+    return (_HIDDEN_IN_TEXT if multiline else _HIDDEN_IN_A_LINE).sub("", text)
+
+
+def character_names(characters: set[str], limit: int = 5) -> str:
+    """ "U+202E RIGHT-TO-LEFT OVERRIDE, ...": what an editor can look up, in a fixed order."""
+    return ", ".join(
+        f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+        for char in sorted(characters)[:limit]
+    )

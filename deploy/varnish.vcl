@@ -14,13 +14,15 @@ backend web {
     .port = "8000";
 }
 
-# Who may purge: the app servers (loopback, and the private networks compose uses).
+# Who may purge: the app servers, and nothing else on their networks (a purge drops pages, so
+# anyone allowed to send one can empty the cache onto the app servers). List each app server
+# here, by address or by host name: a name is resolved when the VCL loads and each of its
+# addresses counts (compose's "web", however many replicas); in parentheses, a name that does
+# not resolve is skipped rather than failing the load. "localhost" is an app server on the
+# same host. After adding servers, reload the VCL (varnishreload).
 acl purgers {
     "localhost";
-    "127.0.0.1";
-    "10.0.0.0"/8;
-    "172.16.0.0"/12;
-    "192.168.0.0"/16;
+    ("web");
 }
 
 sub vcl_recv {
@@ -39,6 +41,10 @@ sub vcl_recv {
         }
         return (synth(200, "Banned"));
     }
+    # The site sends no Last-Modified (its ETag follows the bytes exactly); Varnish would
+    # compare If-Modified-Since with the time it fetched the page instead, and answer 304 to
+    # a client whose copy is older than a change.
+    unset req.http.If-Modified-Since;
     # Editors are signed in (a cookie): Varnish's built-in rules pass them to the site.
 }
 
@@ -47,8 +53,11 @@ sub vcl_backend_response {
     set beresp.grace = 0s;
     set beresp.keep = 0s;
     # Pages the site keeps private (a query it does not read, the admin) or gives no shared
-    # lifetime are not stored at all, not even as a marker per address.
-    if (beresp.ttl <= 0s || beresp.http.Cache-Control ~ "private|no-store|no-cache") {
+    # lifetime are not stored at all, not even as a marker per address; nor is anything the
+    # site sent without Cache-Control (a "not found" above all: no purge would ever drop it,
+    # and a story asked for before it went live would stay "not found" after).
+    if (beresp.ttl <= 0s || !beresp.http.Cache-Control
+            || beresp.http.Cache-Control ~ "private|no-store|no-cache") {
         set beresp.ttl = 0s;
         set beresp.uncacheable = true;
         return (deliver);

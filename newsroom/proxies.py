@@ -1,9 +1,12 @@
 """The client's address when the site runs behind load balancers."""
 
+import re
 from ipaddress import ip_address, ip_network
 
 from django.conf import settings
 from django.http import HttpRequest
+
+_WITH_PORT = re.compile(r"^\[?([0-9A-Fa-f:.]+?)\]?:[0-9]{1,5}$")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -13,7 +16,9 @@ def client_ip(request: HttpRequest) -> str | None:
     from the connection's address leftwards, every address in a trusted network is a proxy of
     ours; the first one that is not is the client. Anything further left was written by the
     client and may be forged, and a request that does not come from a trusted proxy (gunicorn
-    reached directly) has its header ignored altogether.
+    reached directly) has its header ignored altogether. Some balancers append `ip:port`; the
+    port is dropped. An entry that is no address at all where a proxy of ours should have
+    written one leaves the client unknown (None): never the proxy, whose address is everyone's.
 
     Login throttling keys on this: behind a balancer, REMOTE_ADDR is the balancer's address,
     and one reader's failed logins would lock everyone out; trusting the header from anyone
@@ -23,10 +28,7 @@ def client_ip(request: HttpRequest) -> str | None:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     while address is not None and is_trusted_proxy(address) and hops:
-        hop = hops.pop()
-        if not is_address(hop):
-            break  # not an address: written by the client, never by a proxy of ours
-        address = hop
+        address = address_of(hops.pop())
     return address
 
 
@@ -38,9 +40,11 @@ def is_trusted_proxy(address: str) -> bool:
     return any(parsed in ip_network(network) for network in settings.TRUSTED_PROXIES)
 
 
-def is_address(text: str) -> bool:
-    try:
-        ip_address(text)
-    except ValueError:
-        return False
-    return True
+def address_of(hop: str) -> str | None:
+    """The address in one X-Forwarded-For entry (`a.b.c.d`, `a.b.c.d:port`, `[v6]:port`)."""
+    for candidate in (hop, _WITH_PORT.sub(r"\1", hop)):
+        try:
+            return str(ip_address(candidate))
+        except ValueError:
+            continue
+    return None

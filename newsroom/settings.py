@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that it sees every response as it leaves, Content-Length set.
     "newsroom.middleware.HeadWithoutBodyMiddleware",
+    "newsroom.middleware.ErrorsNotKeptMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.nul_bytes.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -350,6 +351,9 @@ VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
 PAGE_PURGER = env_str("PAGE_PURGER", "articles.purge.VarnishPurger" if VARNISH_PURGE_URLS else "")
 # A page rendered just before a commit may reach Varnish just after its purge: purge again.
 PAGE_PURGE_REPEAT_SECONDS = 2
+# A cache node that missed purges is tried again after 1 s, then twice as long each time, up to
+# this, until it has had every one (articles/purge.py).
+PAGE_PURGE_RETRY_MAX_SECONDS = 60
 # The wire desk. A story of urgency 1 or 2 is labelled "Breaking" this long after it is published;
 # "Developing" goes by itself once the story has been quiet this long.
 NEWSROOM_BREAKING_SECONDS = env_int("NEWSROOM_BREAKING_SECONDS", 6 * 3600)

@@ -104,6 +104,16 @@ def test_the_vcl_points_at_the_web_service_and_bans_by_surrogate_key(compose):
     assert "set beresp.grace = 0s;" in vcl  # a banned page is never served stale
 
 
+def test_only_the_app_servers_may_purge(compose):
+    vcl = (PROJECT_DIR / "deploy" / "varnish.vcl").read_text()
+    acl = re.search(r"acl purgers \{(.*?)\}", vcl, re.DOTALL)[1]
+    entries = [line.split("#")[0].strip() for line in acl.splitlines()]
+
+    # No network ranges: every other machine of a private network would be admitted.
+    assert [entry for entry in entries if entry] == ['"localhost";', '("web");']
+    assert "web" in compose["services"]
+
+
 def test_ci_installs_the_servers_the_tests_start():
     ci = (PROJECT_DIR / ".ci" / "run").read_text()
 

@@ -27,6 +27,7 @@ from ..models import (
     picture_text,
     refuse_control_characters,
 )
+from ..text import normalise_line_breaks
 
 SAVE_KIND_CHOICES = [
     (Revision.Kind.UPDATE, "Update: substantive news; moves “Updated”, adds a public note"),
@@ -36,6 +37,11 @@ SAVE_KIND_CHOICES = [
 
 # The submit buttons' names, and what each asks for. Anything else (Enter, "Save") saves.
 PUBLISH, SCHEDULE, REVIEW = "_publish", "_schedule", "_review"
+# Publish a story readers saw before as new, with today's date (see actions.PublishArticle).
+REDATE = "_publish_redated"
+
+# Text typed in a textarea: its line ends are made "\n" where it enters.
+MULTILINE_FIELDS = ("deck", "body", "update_note")
 
 # Beside the body field: the little markup the body takes (articles.desk.markup).
 BODY_SYNTAX = mark_safe(
@@ -145,7 +151,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     @property
     def pressed(self) -> str:
-        for name in (PUBLISH, SCHEDULE, REVIEW):
+        for name in (PUBLISH, REDATE, SCHEDULE, REVIEW):
             if name in self.data:
                 return name
         return ""
@@ -156,7 +162,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     def decisions(self) -> dict:
         return {
-            key.removeprefix(RESOLVE): (self.data[key], self.data.get(f"{key}_text", ""))
+            key.removeprefix(RESOLVE): (
+                self.data[key],
+                normalise_line_breaks(self.data.get(f"{key}_text", "")),
+            )
             for key in self.data
             if key.startswith(RESOLVE) and not key.endswith("_text") and self.data[key] in CHOICES
         }
@@ -172,8 +181,8 @@ class ArticleAdminForm(forms.ModelForm):
             "decisions": self.decisions(),
             "signature": cleaned.get("merge_signature", ""),
         }
-        if pressed == PUBLISH:
-            return actions.PublishArticle(article, **common)
+        if pressed in (PUBLISH, REDATE):
+            return actions.PublishArticle(article, redate=pressed == REDATE, **common)
         if pressed == SCHEDULE:
             schedule = actions.ScheduleArticle.for_story(article)
             return schedule(article, at=cleaned.get("publish_at"), **common)
@@ -190,6 +199,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in MULTILINE_FIELDS:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = normalise_line_breaks(cleaned[name])
         if self.errors:
             return cleaned
         if (
@@ -211,6 +223,14 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(error.field if error.field in self.fields else None, str(error))
         except MergeConflict as conflict:
             self._show_conflict(conflict)
+        merged = self.action.merged
+        if merged is not None and not merged.conflicts:
+            # Merged with no conflict: still shown before it is saved, as the editor has not
+            # seen their text with the other editor's changes in it.
+            state = self.action.state
+            self._show_conflict(
+                MergeConflict(self.instance.pk, self.action.started_from, state.version, merged)
+            )
         return cleaned
 
     def _show_review(self, values):
@@ -245,6 +265,10 @@ class ArticleAdminForm(forms.ModelForm):
                 readable(content.of_revision(started)) if started else None,
                 readable(content.of_story(self.instance)),
             ),
+            "merged_diffs": field_diffs(
+                readable(content.of_story(self.instance)),
+                readable(merged.with_mine_in_conflicts()),
+            ),
             "conflicts": [
                 {
                     "conflict": item,
@@ -267,13 +291,25 @@ class ArticleAdminForm(forms.ModelForm):
                 self.data[field.name] = showing[field.name] or ""
         self.data["merge_signature"] = merged.signature
         count = len(merged.conflicts)
+        if not count:
+            # Nothing to decide: the form now holds the merged story, so it starts from the
+            # version merged against; saving it saves what the editor reviewed, and a save
+            # made meanwhile is merged again (and shown again).
+            self.data["loaded_version"] = str(conflict.current_version)
+            self.data["merge_signature"] = ""
+        if count:
+            settle = (
+                f"merged below, except {count} {'place' if count == 1 else 'places'} where you "
+                "both changed the same text: choose mine, theirs or the original for each "
+                "(or write your own), then save again."
+            )
+        else:
+            settle = "merged below without a conflict: check the merged story, then save it again."
         raise forms.ValidationError(
             "Someone else saved this story while you were editing it (you started from "
             f"{started_label(conflict.expected_version)}; it is now at version "
-            f"{conflict.current_version}). Nothing was saved. Their changes and yours are "
-            f"merged below, except {count} {'place' if count == 1 else 'places'} where you "
-            "both changed the same text: choose mine, theirs or the original for each "
-            "(or write your own), then save again.",
+            f"{conflict.current_version}). Nothing is saved yet. Their changes and yours are "
+            + settle,
             code="stale",
         )
 

@@ -7,9 +7,16 @@ editing against concurrent saves (ticket #11313), and the workflow actions below
 versions the editor confirmed instead.
 """
 
+import logging
+
 from django.contrib import admin, messages
+from django.db import InterfaceError, OperationalError, router, transaction
 from django.db.models import F, Prefetch
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template import loader
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from ..content import BY_NAME, FIELDS, LABELS, of_revision
@@ -31,7 +38,7 @@ from .changelist import (
     UrgencyFilter,
 )
 from .desk import DeskMixin
-from .forms import PUBLISH, REVIEW, SCHEDULE, ArticleAdminForm
+from .forms import PUBLISH, REDATE, REVIEW, SCHEDULE, ArticleAdminForm
 from .params import whole_number
 from .views import ArticleViewsMixin
 from .workflow import STORY_OPERATIONS, WORKFLOW, WorkflowActionsMixin
@@ -41,7 +48,52 @@ WIRE = ("urgency", "slugline")
 
 # Chosen from the library (or uploaded with the "+" beside it), with this story's caption.
 PICTURE_FIELDS = ["lead_picture", "lead_picture_caption"]
+
+# Passes of one save: more are needed only while writers that take no lock keep saving.
+SAVE_PASSES = 3
+
+logger = logging.getLogger(__name__)
+
 PROVENANCE_FIELDS = ["legacy_id", "source_file", "retrieved_at", "created_at", "modified_at"]
+
+
+def lock_story(object_id) -> None:
+    """Take the story's row lock for the rest of the transaction (none for a new story)."""
+    pk = whole_number(object_id)
+    if pk is not None:
+        list(Article.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
+def not_saved(request, reason: str, *, status: int) -> HttpResponse:
+    """Nothing was saved: the editor's text, as they sent it, in a form that sends it again.
+
+    Rendered without the database (no admin context, no context processors): it may be the
+    database that failed.
+    """
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name != "csrfmiddlewaretoken"
+        for value in values
+    ]
+    page = loader.render_to_string(
+        "admin/articles/article/not_saved.html",
+        {
+            "reason": reason,
+            "action": request.get_full_path(),
+            "csrf_token": get_token(request),
+            "shown": [(name, value) for name, value in fields if name in SHOWN_WHEN_NOT_SAVED],
+            "kept": [(name, value) for name, value in fields if name not in SHOWN_WHEN_NOT_SAVED],
+        },
+    )
+    response = HttpResponse(page, status=status)
+    if status == 503:
+        response["Retry-After"] = "5"
+    return response
+
+
+# What the "not saved" page shows the editor; every other input travels hidden.
+SHOWN_WHEN_NOT_SAVED = ("headline", "deck", "byline", "body", "update_note")
 
 
 def newsroom_time(value) -> str:
@@ -131,6 +183,30 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             .get_queryset(request)
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
         )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """The update log as stored now, also when the form comes back (a merge, a review).
+
+        It is read-only, so what the editor's form posted of it says nothing; bound to that,
+        it would show the rows the form was loaded with, missing one another editor just
+        posted and pairing rows with the wrong entries.
+        """
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, UpdateInline) and "data" in kwargs:
+            ids = list(obj.updates.order_by("-shown_at", "-id").values_list("pk", flat=True))
+            current = {
+                f"{prefix}-TOTAL_FORMS": len(ids),
+                f"{prefix}-INITIAL_FORMS": len(ids),
+                **{f"{prefix}-{n}-id": pk for n, pk in enumerate(ids)},
+                **{f"{prefix}-{n}-article": obj.pk for n in range(len(ids))},
+            }
+            data = kwargs["data"].copy()
+            for key in [key for key in data if key.startswith(f"{prefix}-")]:
+                del data[key]
+            for key, value in current.items():
+                data[key] = str(value)
+            kwargs["data"] = data
+        return kwargs
 
     def get_inline_instances(self, request, obj=None):
         # A new story has no update log yet.
@@ -241,7 +317,25 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             ]
         publish = actions.PublishArticle
         if publish(story, by=request.user).is_allowed(story):
-            buttons.append((PUBLISH, publish.label, "Saves the text; readers see it at once."))
+            if story.published_at is not None and story.published_at <= timezone.now():
+                first = newsroom_time(story.published_at)
+                buttons.append(
+                    (
+                        PUBLISH,
+                        publish.label,
+                        f"Saves the text; readers see it again, first published {first} as before.",
+                    )
+                )
+                buttons.append(
+                    (
+                        REDATE,
+                        "Publish as new",
+                        f"Dates it now, as news; its public update log says it was first "
+                        f"published {first}.",
+                    )
+                )
+            else:
+                buttons.append((PUBLISH, publish.label, "Saves the text; readers see it at once."))
         schedule = actions.ScheduleArticle.for_story(story)
         if schedule(story, by=request.user).is_allowed(story):
             buttons.append(
@@ -294,12 +388,28 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
             self.save_formset(request, form, formset, change=change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save holds the story's row lock from its form's checks to its commit.
+
+        So simultaneous saves of one story take turns: each later one finds the version the
+        one before saved, and gets the merge screen with its own text in the form. A writer
+        that takes no such lock (a workflow action, the importer) can still save between a
+        pass's checks and its write; the pass is rolled back and made again. A save that
+        cannot reach the database answers with the editor's text and a way to try again.
+        """
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleArticleError:
-            # Someone saved between this request's version check and its write. The
-            # transaction was rolled back; a second pass merges against the newer version.
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            for _ in range(SAVE_PASSES):
+                try:
+                    with transaction.atomic(using=router.db_for_write(self.model)):
+                        lock_story(object_id)
+                        return super().changeform_view(request, object_id, form_url, extra_context)
+                except StaleArticleError:
+                    continue
+        except (OperationalError, InterfaceError):
+            logger.exception("a save of story %s could not reach the database", object_id)
+            return not_saved(request, "the database could not be reached", status=503)
+        return not_saved(request, "the story kept changing while it was saved", status=409)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
@@ -323,6 +433,10 @@ class ArticleAdmin(DeskMixin, WorkflowActionsMixin, ArticleViewsMixin, admin.Mod
                 ).undone_public_changes()
         context["conflict"] = form.conflict
         context["review"] = form.review
+        if form.conflict or form.review:
+            # A review or a merge to check is a step of saving, not a mistake to correct.
+            context["editorial_notice"] = " ".join(form.non_field_errors())
+            context["errors"] = []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Permissions: the editorial actions decide; the admin asks them.

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from .. import content
+from ..formatting import reader_time
 from ..models import Article, Revision, StatusChange, Update
 from ..surrogate_keys import NEWS, SEARCH, story_key
 from . import merge
@@ -326,15 +327,22 @@ class RestoreRevision(SaveArticle):
 
 
 class PublishArticle(WritesText):
-    """Publish a draft (or a scheduled story) now, with the text as it is written."""
+    """Publish a draft (or a scheduled story) now, with the text as it is written.
+
+    A story readers saw before (unpublished since) keeps its first publication time: it comes
+    back where it was, not as news. `redate` publishes it as new instead, with today's time:
+    an editor's explicit choice, kept in the status history and told in the public update log
+    with the first publication time.
+    """
 
     permissions = ("change_article", "publish_article")
     refusal = "You may not publish stories; an editor must."
     label = "Publish now"
 
-    def __init__(self, article, *, by, at: datetime | None = None, **kwargs):
+    def __init__(self, article, *, by, at: datetime | None = None, redate=False, **kwargs):
         super().__init__(article, by=by, **kwargs)
         self.at = at
+        self.redate = redate
 
     def check_state(self, state) -> None:
         if state.status == Article.Status.WITHDRAWN:
@@ -343,7 +351,13 @@ class PublishArticle(WritesText):
             raise WorkflowError("The story is already published.")
 
     def publication_time(self, now: datetime) -> datetime:
-        return now
+        first = self.first_publication(now)
+        return first if first is not None and not self.redate else now
+
+    def first_publication(self, now: datetime) -> datetime | None:
+        """When readers first saw the story, if they did (it was unpublished since)."""
+        first = self.state.published_at if self.article.pk is not None else None
+        return first if first is not None and first <= now else None
 
     def validate(self) -> None:
         self.publish_at = self.publication_time(timezone.now())
@@ -354,9 +368,21 @@ class PublishArticle(WritesText):
         if article.pk is None:
             SaveArticle(article, by=self.by, values=self.final).execute()  # joins this change
             self.expected_version, self.final = article.version, None
-        self.record_transition(Article.Status.PUBLISHED, publish_at=self.publish_at, at=now)
+        first, update, reason = self.first_publication(now), None, ""
+        if self.redate and first is not None:
+            reason = (
+                f"Published again as new: first published {reader_time(first)}, now dated "
+                f"{reader_time(self.publish_at)}."
+            )
+            update = Update.objects.create(
+                article=article, shown_at=now, kind=Update.Kind.UPDATE, note=reason, editor=self.by
+            )
+        self.record_transition(
+            Article.Status.PUBLISHED, publish_at=self.publish_at, at=now, reason=reason
+        )
         return self.write_text(
             kind=Revision.Kind.PUBLICATION,
+            update=update,
             status=Article.Status.PUBLISHED,
             published_at=self.publish_at,
         )
@@ -421,8 +447,9 @@ class ReasonedAction(ArticleAction):
 class UnpublishArticle(ReasonedAction):
     """Take back a publication: the story goes back to draft and leaves every public page.
 
-    For a story published by mistake. Its versions and update notes stay in the newsroom; a
-    later publication is a new first publication.
+    For a story published by mistake. Its versions and update notes stay in the newsroom. A
+    story readers saw keeps its publication and update times, so publishing it again brings it
+    back as it was (`PublishArticle`); a scheduled one, never seen, loses its time.
     """
 
     permissions = ("change_article", "publish_article")
@@ -433,13 +460,8 @@ class UnpublishArticle(ReasonedAction):
             raise WorkflowError("Only a published or scheduled story can be unpublished.")
 
     def write(self) -> StatusChange:
-        write_version(
-            self.article,
-            self.expected_version,
-            status=Article.Status.DRAFT,
-            published_at=None,
-            updated_at=None,
-        )
+        times = {} if self.state.is_published else {"published_at": None, "updated_at": None}
+        write_version(self.article, self.expected_version, status=Article.Status.DRAFT, **times)
         return self.record_transition(Article.Status.DRAFT, reason=self.reason)
 
 

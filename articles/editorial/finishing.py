@@ -149,7 +149,7 @@ def record_change(keys: set[str]) -> None:
         )
         if seq % PRUNE_EVERY == 0:
             PageChange.objects.filter(at__lt=now - CHANGES_KEPT).delete()
-    purge_after_commit(keys)
+    purge_after_commit(keys, seq)
 
 
 def _next_seq() -> int:

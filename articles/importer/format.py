@@ -39,6 +39,9 @@ Where FORMAT.md is silent, this reader decides:
   as whitespace (vertical tab, form feed, the separators U+001C-U+001F, NEL) are whitespace as
   FORMAT.md says, without a warning. (The file name, which gives the legacy id, is checked by
   `sources`, which rejects one that holds control characters.)
+- Invisible formatting that can disguise text (`articles.text.hidden_characters_in`) is removed
+  as editors' forms refuse it, with a warning naming it: bidi overrides everywhere; in the
+  headline and the Location line also the other bidi controls and zero-width characters.
 """
 
 import codecs
@@ -57,7 +60,13 @@ from zoneinfo import ZoneInfo
 import ftfy
 import ftfy.bad_codecs  # registers "sloppy-windows-1252", which decodes every byte
 
-from articles.text import has_control_characters, without_control_characters
+from articles.text import (
+    character_names,
+    has_control_characters,
+    hidden_characters_in,
+    without_control_characters,
+    without_hidden_characters,
+)
 
 DEFAULT_TIME_ZONES: Mapping[str, str] = MappingProxyType(
     {"IST": "Asia/Kolkata", "GMT": "UTC", "UTC": "UTC"}
@@ -214,6 +223,8 @@ def parse_dump(
     text, removed = _without_controls(_decode(data))
     if removed:
         warnings.append(f"control characters removed: {removed}")
+    hidden: set[str] = set()
+    text = _without_hidden(text, hidden, multiline=True)
     blocks = _blocks(text)
     if not blocks:
         raise RejectedDump("empty file (whitespace only)")
@@ -231,7 +242,11 @@ def parse_dump(
     )
     if timestamps_at is None:
         raise RejectedDump("no Published line")
-    headline = _headline([" ".join(block) for block in blocks[:timestamps_at]])
+    headline = _without_hidden(
+        _headline([" ".join(block) for block in blocks[:timestamps_at]]), hidden
+    )
+    if not headline.strip():
+        raise RejectedDump("no headline")
     dates, rest = _split_timestamps(blocks[timestamps_at:])
     if "Published" not in dates:
         raise RejectedDump("no Published line")
@@ -248,7 +263,7 @@ def parse_dump(
 
     dateline = None
     if rest and (location := _LOCATION_LINE.fullmatch(rest[-1][-1])):
-        dateline = _dateline(location["parts"])
+        dateline = _dateline(_without_hidden(location["parts"], hidden))
         rest = [*rest[:-1], rest[-1][:-1]] if len(rest[-1]) > 1 else rest[:-1]
 
     paragraphs = [" ".join(block) for block in rest]
@@ -258,6 +273,8 @@ def parse_dump(
     if not paragraphs:
         raise RejectedDump("no body paragraph")
 
+    if hidden:
+        warnings.append(f"invisible formatting characters removed: {character_names(hidden)}")
     legacy_id = legacy_id_for(filename)
     _check_lengths(headline, legacy_id, dateline)
     return LegacyRecord(
@@ -333,6 +350,15 @@ def _without_controls(text: str) -> tuple[str, str]:
     kept = without_control_characters(text, multiline=True)
     removed = set(text) - set(kept) - {"\r"}
     return kept, ", ".join(f"U+{ord(char):04X}" for char in sorted(removed))
+
+
+def _without_hidden(text: str, removed: set[str], *, multiline: bool = False) -> str:
+    """`text` without the invisible formatting the newsroom refuses; adds them to `removed`."""
+    found = hidden_characters_in(text, multiline=multiline)
+    if not found:
+        return text
+    removed |= found
+    return without_hidden_characters(text, multiline=multiline)
 
 
 def _blocks(text: str) -> list[list[str]]:

@@ -6,6 +6,7 @@ The command (`manage.py import_legacy`) wires paths, progress and output to this
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -88,7 +89,9 @@ def import_dumps(
     datelines = DatelineCache()
     store = partial(store_legacy_records, datelines=datelines)
     created = False
-    with Writers(usable_writers(writers), store) as pool:
+    # Closed here, whatever stops the run: a parsing pool left to the garbage collector is shut
+    # down in whichever thread collects it, and from its own it cannot join itself.
+    with closing(parsed), Writers(usable_writers(writers), store) as pool:
         waiting = _stored_in_order(parsed, pool, datelines, batch_size, memory_budget // 2)
         for result in waiting:
             created = created or result.result == ImportResult.NEW

@@ -320,8 +320,7 @@ def _public_page(seconds_setting: str, query: tuple[str, ...], until_embargo: bo
 def story_page(query: tuple[str, ...] = ()):
     """A public page of one story, kept for CACHE_STORY_SECONDS; answers conditionally.
 
-    The view tags its response with `surrogate_keys`; a story page may set Last-Modified
-    (the story's one "last changed" time), and its ETag is a digest of the bytes.
+    The view tags its response with `surrogate_keys`; its ETag is a digest of the bytes.
     """
     return _public_page("CACHE_STORY_SECONDS", query, until_embargo=False)
 

@@ -5,7 +5,7 @@ drafts, scheduled and withdrawn stories never show, whatever the URL. Pages are 
 every reader, tagged with the surrogate keys of what they show, and kept by `caching.py`.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from .. import formatting, lists
@@ -26,12 +25,6 @@ from .filters import ArticleFilter
 from .pages import datelines_for_place, story_page_context, withdrawal_notice
 from .pagination import PAGE_SIZE, KeysetPage, encode_cursor, keyset_page
 from .search import CANDIDATES, search
-
-
-def set_last_modified(response, moment: datetime | None):
-    if moment is not None:
-        response["Last-Modified"] = http_date(moment.timestamp())
-    return response
 
 
 class PublishedArticleMixin:
@@ -73,7 +66,9 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
         if self.object.slugline:
             response.surrogate_keys.add(keys.running_story_key(self.object.slugline))
         response.labels_end_at = label_ends_at([self.object])
-        return set_last_modified(response, self.object.last_changed_at)
+        # No Last-Modified: the page changes with no time of the story moving (a silent fix,
+        # a tag renamed), and If-Modified-Since would keep the old text; the ETag is exact.
+        return response
 
 
 class ArticleList(PublishedArticleMixin, ListView):

@@ -32,14 +32,14 @@ def test_the_story_form_refuses_control_characters(editor_client, field):
     assert not Article.objects.exists()
 
 
-def test_the_story_form_keeps_tabs_and_line_breaks(editor_client):
+def test_the_story_form_keeps_tabs_and_line_breaks_as_newlines(editor_client):
     body = "First\tparagraph.\r\n\r\nSecond paragraph."
     data = form_data(Article(), headline="Dam", slug="dam", body=body, loaded_version="")
 
     response = editor_client.post(ADD, data)
 
     assert response.status_code == 302
-    assert Article.objects.get().body == "First\tparagraph.\r\n\r\nSecond paragraph."
+    assert Article.objects.get().body == "First\tparagraph.\n\nSecond paragraph."
 
 
 def test_every_character_refused_is_named_once(editor_client):
@@ -84,6 +84,69 @@ def test_tag_and_dateline_forms_refuse_control_characters(editor_client, url, da
     response = editor_client.post(url, {"region": "", **data})
 
     assert escape(REFUSED) in errors_of(response)
+    assert not Tag.objects.exists()
+    assert not Dateline.objects.exists()
+
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: what follows reads backwards
+HIDDEN = {
+    "\u202e": "U+202E RIGHT-TO-LEFT OVERRIDE",
+    "\u2067": "U+2067 RIGHT-TO-LEFT ISOLATE",
+    "\u200b": "U+200B ZERO WIDTH SPACE",
+    "\u200d": "U+200D ZERO WIDTH JOINER",
+}
+
+
+@pytest.mark.parametrize("character", HIDDEN)
+@pytest.mark.parametrize("field", ["headline", "byline"])
+def test_the_story_form_refuses_invisible_formatting_in_a_line_naming_it(
+    editor_client, field, character
+):
+    data = form_data(Article(), headline="Dam gates", slug="dam", body="Water.", loaded_version="")
+    data[field] = f"dam{character}gates"
+
+    response = editor_client.post(ADD, data)
+
+    assert HIDDEN[character] in errors_of(response)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("character", HIDDEN)
+def test_a_slug_holds_letters_digits_and_hyphens_only(editor_client, character):
+    data = form_data(Article(), headline="Dam", body="Water.", loaded_version="")
+    data["slug"] = f"dam{character}gates"
+
+    response = editor_client.post(ADD, data)
+
+    assert "slug" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+def test_the_body_refuses_a_bidi_override_but_keeps_joiners(editor_client):
+    data = form_data(
+        Article(), headline="Dam", slug="dam", body=f"Dam {RLO}nepo", loaded_version=""
+    )
+    refused = editor_client.post(ADD, data)
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in errors_of(refused)
+
+    data["body"] = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \U0001f469\u200d\U0001f4bb"
+    assert editor_client.post(ADD, data).status_code == 302
+    assert Article.objects.get().body == data["body"]
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/articles/tag/add/", {"name": f"Flood{RLO}", "slug": "flood"}),
+        ("/admin/articles/tag/add/", {"name": "Flo\u200bod", "slug": "flood"}),
+        ("/admin/articles/dateline/add/", {"country": f"India{RLO}", "city": "Mumbai"}),
+        ("/admin/articles/dateline/add/", {"country": "India", "city": "Mum\u2066bai"}),
+    ],
+)
+def test_tag_and_dateline_forms_refuse_invisible_formatting(editor_client, url, data):
+    response = editor_client.post(url, {"region": "", **data})
+
+    assert "Remove the invisible formatting characters (U+" in errors_of(response)
     assert not Tag.objects.exists()
     assert not Dateline.objects.exists()
 

@@ -149,7 +149,17 @@ def test_two_editors_on_one_story_lose_nothing(browser, live_server, artefacts_d
     second.get_by_label("Body").fill(BODY + "\n\nThe army has been called in.")
     second.get_by_role("button", name="Save draft", exact=True).click()
 
-    expect(second.locator(".messagelist")).to_contain_text("yours merged in")
+    # The merge is shown before it is saved: framed as what it is, not as an error.
+    notice = second.locator("#editorial-notice")
+    expect(notice).to_contain_text("merged below without a conflict")
+    expect(second.locator(".errornote")).to_have_count(0)
+    expect(second.locator("#merged-result")).to_contain_text("The army has been called in.")
+    expect(second.get_by_label("Byline")).to_have_value("By A. Reporter")
+    assert Article.objects.get().version == 2
+    second.screenshot(path=f"{artefacts_dir}/admin-merge-review.png", full_page=True)
+    second.get_by_role("button", name="Save draft", exact=True).click()
+
+    expect(second.locator(".messagelist")).to_contain_text("was changed successfully")
     stored = Article.objects.get()
     assert stored.body == (
         "Officials said 80,000 people were moved.\n\nRain is forecast until Friday.\n\n"
@@ -179,7 +189,7 @@ def test_a_conflict_is_decided_side_by_side(browser, live_server, artefacts_dir)
     second.get_by_label("Body").fill(BODY.replace("were moved", "fled"))
     second.get_by_role("button", name="Save draft", exact=True).click()
 
-    expect(second.locator(".errorlist")).to_contain_text("Someone else saved this story")
+    expect(second.locator("#editorial-notice")).to_contain_text("Someone else saved this story")
     conflict = second.locator(".newsroom-merge")
     expect(conflict).to_contain_text("Officials said 800,000 people fled.")
     expect(conflict).to_contain_text("Officials said 80,000 people were moved.")
@@ -188,7 +198,7 @@ def test_a_conflict_is_decided_side_by_side(browser, live_server, artefacts_dir)
 
     # Saving without a decision saves nothing.
     second.get_by_role("button", name="Save draft", exact=True).click()
-    expect(second.locator(".errorlist")).to_contain_text("Someone else saved this story")
+    expect(second.locator("#editorial-notice")).to_contain_text("Someone else saved this story")
     assert Article.objects.get().version == 2
 
     second.get_by_label("Write it myself").check()
@@ -265,7 +275,7 @@ def test_enter_never_publishes(browser, live_server):
     live = ArticleFactory(published=True, headline="A live story")
 
     def reviewed_only(page):
-        expect(page.locator(".errorlist")).to_contain_text("Nothing is saved yet")
+        expect(page.locator("#editorial-notice")).to_contain_text("Nothing is saved yet")
         assert Article.objects.get(pk=live.pk).version == 1
 
     press_enter_everywhere(

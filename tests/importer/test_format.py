@@ -559,3 +559,26 @@ def test_controls_python_counts_as_whitespace_are_spaces_without_a_warning():
 
     assert record.body == ("Form feed, vertical tab, unit separator.",)
     assert record.warnings == ()
+
+
+def test_invisible_formatting_is_removed_with_a_warning_naming_it():
+    text = make_dump(
+        headline="Port\u200b workers \u202eend strike",
+        body=("Mi\u200cs words \u202ekept\u202c.",),
+        location="Location: India, Mum\u2066bai",
+    )
+
+    record = parse_dump(text.encode(), FILENAME)
+
+    assert record.headline == "Port workers end strike"
+    assert record.body == ("Mi\u200cs words kept\u202c.",)  # a body keeps joiners
+    assert record.dateline.city == "Mumbai"
+    assert record.warnings == (
+        "invisible formatting characters removed: U+200B ZERO WIDTH SPACE,"
+        " U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE",
+    )
+
+
+def test_a_headline_of_invisible_formatting_only_is_no_headline():
+    with pytest.raises(RejectedDump, match="no headline"):
+        parse_dump(make_dump(headline="\u200b\u200d").encode(), FILENAME)

@@ -1,17 +1,19 @@
 """manage.py import_legacy against hostile and odd input: names, damaged archives, a lost
 database, memory."""
 
+import gc
 import io
 import os
 import re
 import tarfile
+import types
 import zipfile
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 
-from articles.importer import sources
+from articles.importer import run, sources
 from articles.importer.run import import_dumps
 from articles.management.commands import import_legacy
 from articles.models import Article
@@ -133,15 +135,8 @@ def test_a_database_connection_lost_mid_import_ends_with_one_clear_line(tmp_path
     def killing_the_connections_half_way(paths, limits):
         for read, dump in enumerate(real_iter_dumps(paths, limits)):
             if read == 1100:  # the first chunks are parsed and being stored by now
-                # Every connection of the import (its own and its writers'), as a server
-                # restart or an operator would.
-                other = connections.create_connection("default")
-                with other.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-                other.close()
+                # Every connection of the import (its own and its writers').
+                terminate_other_connections()
             yield dump
 
     monkeypatch.setattr(import_legacy, "iter_dumps", killing_the_connections_half_way)
@@ -167,3 +162,51 @@ def test_a_database_connection_lost_mid_import_ends_with_one_clear_line(tmp_path
     rerun = run_import(tmp_path / "dumps", "--quiet")
     assert rerun[0] == 0, rerun
     assert Article.objects.count() == 1200
+
+
+def terminate_other_connections() -> None:
+    """Every connection to the test database but a new one's, as a server restart would."""
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates PostgreSQL backends")
+def test_a_lost_database_stops_the_parsing_processes_before_the_error_is_told(
+    tmp_path, monkeypatch
+):
+    """Else the pool is shut down whenever the error is collected, in whatever thread: in the
+    pool's own, it printed "RuntimeError: cannot join current thread" after the message."""
+    for n in range(3000):
+        write_dump(tmp_path / f"{n:04}.txt", dump_text(f"Story {n}"))
+    real_store, stored = run.store_legacy_records, []
+
+    def killing_the_connections_at_the_third_batch(dumps, **kwargs):
+        stored.append(len(dumps))
+        if len(stored) == 3:
+            terminate_other_connections()
+        return real_store(dumps, **kwargs)
+
+    monkeypatch.setattr(run, "store_legacy_records", killing_the_connections_at_the_third_batch)
+
+    with pytest.raises(OperationalError) as lost:
+        for _ in import_dumps(
+            sources.iter_dumps([tmp_path]), dry_run=False, workers=2, batch_size=50
+        ):
+            pass
+    connection.close()
+
+    assert lost.value is not None  # the error, and what its traceback holds, still alive
+    suspended = [
+        generator
+        for generator in gc.get_objects()
+        if isinstance(generator, types.GeneratorType)
+        and generator.gi_code.co_name == "parse_dumps"
+        and generator.gi_frame is not None
+    ]
+    assert suspended == []

@@ -80,3 +80,15 @@ def test_a_forged_address_cannot_lock_its_owner_out(client, settings, editor):
     response = log_in(client, REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR=victim)
 
     assert response.status_code == 302
+
+
+def test_failures_behind_the_balancer_with_a_malformed_header_lock_out_no_one_else(
+    client, settings, editor
+):
+    malformed = {"REMOTE_ADDR": BALANCER, "HTTP_X_FORWARDED_FOR": "5.5.5.8, garbage"}
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        fail(client, **malformed)
+
+    # This balancer appends the client's port, as some do.
+    colleague = {"REMOTE_ADDR": BALANCER, "HTTP_X_FORWARDED_FOR": "203.0.113.50:51234"}
+    assert log_in(client, **colleague).status_code == 302

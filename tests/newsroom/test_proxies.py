@@ -24,9 +24,13 @@ BALANCERS = ["10.0.0.0/8", "2001:db8::/32"]
         ("10.0.0.2", "10.9.9.9", "10.9.9.9"),
         # From the balancer without the header: the balancer itself.
         ("10.0.0.2", "", "10.0.0.2"),
-        # Garbage in the header stops the walk at the last proxy of ours.
-        ("10.0.0.2", "203.0.113.9, not-an-address", "10.0.0.2"),
-        ("10.0.0.2", "203.0.113.9:443", "10.0.0.2"),
+        # Balancers that append the client's port: the address.
+        ("10.0.0.2", "203.0.113.9:443", "203.0.113.9"),
+        ("2001:db8::1", "[2a00:1450::1]:443", "2a00:1450::1"),
+        # No address where a proxy of ours wrote one: the client is unknown, never the proxy.
+        ("10.0.0.2", "203.0.113.9, not-an-address", None),
+        ("10.0.0.2", "5.5.5.8, 5.5.5.8:port", None),
+        ("10.0.0.2", "203.0.113.9, 10.1.2.3, garbage", None),
         # IPv6 proxies and clients.
         ("2001:db8::1", "2001:db8:ffff::7, 2a00:1450::1", "2a00:1450::1"),
     ],

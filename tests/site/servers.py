@@ -6,10 +6,14 @@ in a file).
 """
 
 import os
+import select
 import shutil
+import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -188,6 +192,14 @@ class Varnish(Server):
         )
         self._started(self.url)
 
+    def forget_everything(self) -> None:
+        """Drop every kept page, through the management port: a test starts from nothing."""
+        subprocess.run(
+            ["varnishadm", "-n", str(Path(self.workdir) / "instance"), "ban", "req.url", "~", "."],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
     def stop(self) -> None:
         super().stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -234,3 +246,44 @@ class MotoS3(Server):
             aws_access_key_id=self.access_key,
             aws_secret_access_key=self.secret_key,
         )
+
+
+class Partition:
+    """A relay to a server's port that can be cut: the server out of reach of whoever uses
+    this address (the app servers), while it keeps running and keeps what it holds."""
+
+    def __init__(self, listen: int, target: int):
+        self.url = f"http://127.0.0.1:{listen}/"
+        self.cut_off = threading.Event()
+        partition = self
+
+        class Relay(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                if partition.cut_off.is_set():
+                    return  # closed at once: the connection is reset, nothing arrives
+                with socket.create_connection(("127.0.0.1", target), timeout=10) as upstream:
+                    ends = {self.request: upstream, upstream: self.request}
+                    while True:
+                        readable, _, _ = select.select(list(ends), [], [], 10)
+                        if not readable:
+                            return
+                        for end in readable:
+                            data = end.recv(65536)
+                            if not data:
+                                return
+                            ends[end].sendall(data)
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", listen), Relay)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def cut(self) -> None:
+        self.cut_off.set()
+
+    def restore(self) -> None:
+        self.cut_off.clear()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

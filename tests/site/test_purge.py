@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles import purge
 from articles.editorial.actions import publish_article, save_article, withdraw_article
-from articles.models import Article, PageChange
+from articles.models import Article, PageChange, PurgeNode
 from tests.factories import ArticleFactory, DatelineFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,25 @@ class RecordingPurger:
 
     def purge(self, keys):
         self.purged.append(frozenset(keys))
+
+
+class Node:
+    def __init__(self, name: str):
+        self.name = name
+
+    def purge(self, keys):
+        TwoNodes.sent[self.name].append(frozenset(keys))
+        if self.name == "down":
+            raise OSError("unreachable")
+
+
+class TwoNodes:
+    """Two cache nodes, the first unreachable."""
+
+    sent: dict[str, list[frozenset[str]]] = {}
+
+    def __init__(self):
+        self.nodes = [Node("down"), Node("up")]
 
 
 @pytest.fixture
@@ -121,15 +140,43 @@ def test_a_failing_purger_never_fails_the_save(
 
 
 def test_the_varnish_purger_sends_only_well_formed_keys():
-    sent = []
+    assert list(purge.key_batches({"story-1", "list-latest", "bad key|.*"})) == [
+        "list-latest story-1"
+    ]
 
-    class Recording(purge.VarnishPurger):
-        def purge(self, keys):
-            sent.append(" ".join(sorted(key for key in keys if purge._KEY.match(key))))
 
-    Recording(urls=[]).purge({"story-1", "list-latest", "bad key|.*"})
+def test_purges_are_split_under_the_header_limit():
+    keys = {f"story-{n}" for n in range(1000, 1700)}
 
-    assert sent == ["list-latest story-1"]
+    batches = list(purge.key_batches(keys, limit=4096))
+
+    assert max(len(batch) for batch in batches) <= 4096
+    assert len(batches) == 2
+    assert {key for batch in batches for key in batch.split()} == keys
+
+
+def test_each_node_is_purged_on_its_own_and_one_that_fails_is_marked_behind(
+    editor, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    woken = []
+    monkeypatch.setattr(purge.retries, "wake", lambda: woken.append(True))
+    settings.PAGE_PURGER = "tests.site.test_purge.TwoNodes"
+    settings.PAGE_PURGE_REPEAT_SECONDS = 0
+    TwoNodes.sent = {"down": [], "up": []}
+    article = ArticleFactory(published=True)
+    article.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_article(article, by=editor, reason="Wrong.")
+
+    assert any(f"story-{article.pk}" in keys for keys in TwoNodes.sent["up"])
+    down, up = PurgeNode.objects.get(name="down"), PurgeNode.objects.get(name="up")
+    assert down.failing_since is not None
+    assert "unreachable" in down.last_error
+    assert up.failing_since is None
+    assert up.purged_through == PageChange.objects.order_by("-seq").first().seq
+    assert down.purged_through < up.purged_through
+    assert woken  # its retries are under way
 
 
 def test_publishing_names_the_lists_the_story_joins(editor):

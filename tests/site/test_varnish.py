@@ -4,9 +4,14 @@ A real varnishd from Debian's package runs the repository's deploy/varnish.vcl i
 gunicorn of the tests; the editor's withdrawal commits in this process, whose purger bans the
 story's keys in Varnish."""
 
+import http.client
+import time
+from datetime import UTC, datetime
+
 import pytest
 from django.core.files.storage import storages
 from django.test import override_settings
+from django.utils.http import http_date
 
 from articles.pictures.library import withdraw_picture
 from tests.factories import ArticleFactory, make_picture
@@ -35,6 +40,9 @@ def purging(varnish):
         PAGE_PURGE_REPEAT_SECONDS=0,
     ):
         yield
+
+
+IDENTITY = {"Accept-Encoding": "identity"}
 
 
 def served_from_varnish(headers) -> bool:
@@ -109,3 +117,60 @@ def test_a_withdrawn_picture_is_gone_from_varnish_pages_and_renditions(varnish):
     ]
     assert stale == []
     assert {fetch_file(varnish.url + url)[0] for url in renditions} == {404}
+
+
+def test_a_purge_from_another_machine_is_refused(varnish):
+    """127.0.0.2 is this host's loopback too, but not an app server of the VCL's list."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", int(varnish.url.rsplit(":", 1)[1]), timeout=5, source_address=("127.0.0.2", 0)
+    )
+    connection.request("PURGE", "/", headers={"Purge-Keys": "list-latest"})
+
+    assert connection.getresponse().status == 403
+    connection.close()
+
+
+def test_a_story_asked_for_before_it_went_live_is_found_once_published(varnish, editor):
+    from articles.editorial.actions import publish_article
+
+    draft = ArticleFactory(headline="Embargoed budget details")
+    for address in (f"/stories/{draft.pk}/", "/sitemaps/2011-03.xml"):
+        assert [fetch(varnish.url + address)[0] for _ in range(2)] == [404, 404]
+
+    draft.refresh_from_db()
+    publish_article(draft, by=editor)
+    old = ArticleFactory(published=True, published_at=datetime(2011, 3, 9, 12, tzinfo=UTC))
+
+    status, _, body = fetch(varnish.url + f"/stories/{draft.pk}/", headers=IDENTITY)
+    assert status == 301 or "Embargoed budget details" in body
+    assert "Embargoed budget details" in fetch(varnish.url + draft.get_absolute_url())[2]
+    _, _, sitemap = fetch(varnish.url + "/sitemaps/2011-03.xml", headers=IDENTITY)
+    assert old.get_absolute_url() in sitemap
+
+
+@pytest.mark.parametrize("change", ["silent_fix", "update", "correction", "withdrawal"])
+def test_revalidating_through_varnish_never_keeps_a_changed_page(varnish, editor, change):
+    from articles.editorial.actions import save_article, withdraw_article
+
+    article, urls = kept_story()
+    address = varnish.url + urls[0]
+    fetch(address)
+    _, before, old_body = fetch(address, headers=IDENTITY)
+    assert served_from_varnish(before)
+    article.refresh_from_db()
+    if change == "withdrawal":
+        withdraw_article(article, by=editor, reason="Could not be verified.")
+    else:
+        article.body = "The changed text."
+        save_article(
+            article, by=editor, kind=change, note="" if change == "silent_fix" else "Changed."
+        )
+
+    for validator in (
+        {"If-Modified-Since": http_date(time.time())},
+        {"If-None-Match": before["ETag"]},
+    ):
+        status, headers, body = fetch(address, headers={**IDENTITY, **validator})
+        assert status == (410 if change == "withdrawal" else 200)
+        assert body != old_body
+        assert headers["ETag"] != before["ETag"]

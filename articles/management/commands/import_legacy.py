@@ -7,7 +7,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from typing import TextIO
 
 from django.conf import settings
@@ -120,22 +120,25 @@ class Command(BaseCommand):
     ) -> Counter[str]:
         """Import `dumps`, each outcome written where it belongs; the outcomes counted."""
         counts: Counter[str] = Counter()
+        run = import_dumps(
+            dumps,
+            dry_run=options["dry_run"],
+            workers=options["workers"],
+            batch_size=options["batch_size"],
+            writers=options["writers"],
+            memory_budget=options["memory_budget"],
+        )
         try:
-            for outcome in import_dumps(
-                dumps,
-                dry_run=options["dry_run"],
-                workers=options["workers"],
-                batch_size=options["batch_size"],
-                writers=options["writers"],
-                memory_budget=options["memory_budget"],
-            ):
-                counts[outcome.result] += 1
-                if note := self._note(outcome):
-                    noted.write(note + "\n")
-                if options["jsonl"]:
-                    self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
-                if report:
-                    report.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
+            # Closed before any message: the run's processes and threads stop first.
+            with closing(run):
+                for outcome in run:
+                    counts[outcome.result] += 1
+                    if note := self._note(outcome):
+                        noted.write(note + "\n")
+                    if options["jsonl"]:
+                        self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
+                    if report:
+                        report.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
         except (OperationalError, InterfaceError) as exc:
             reason = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
             raise CommandError(
