@@ -29,6 +29,9 @@ _MARKS = re.compile(r"[*_\[\]]")
 # A line with nothing but (Unicode) spaces separates paragraphs, as it always did.
 _BLANK_LINE = re.compile(r"^\s+$", re.MULTILINE)
 
+# Tokens of text without markup.
+_PLAIN = {"paragraph_open", "inline", "paragraph_close"}
+
 ALLOWED_TAGS = {"p", "a", "em", "strong", "h2", "h3", "ul", "ol", "li", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -48,6 +51,10 @@ def render_body(text: str) -> str:
     if len(_MARKS.findall(text, 0, len(text))) > MAX_MARKS:
         return plain_html(text)
     tokens = _parser.parse(_BLANK_LINE.sub("", text))
+    if all(token.type in _PLAIN for token in tokens) and all(
+        child.type in ("text", "softbreak") for token in tokens for child in token.children or ()
+    ):
+        return plain_html(text)  # no markup: the very bytes the plain paragraphs always had
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             # The headline is the page's h1: "#" and "##" are subheads, deeper ones h3.

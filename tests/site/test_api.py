@@ -59,7 +59,13 @@ def test_story_is_valid_ninjs_with_its_fields(client, story):
     assert item["pubStatus"] == "usable"
     assert item["headlines"] == [{"role": "main", "value": "Floods <cut> off districts"}]
     assert item["descriptions"] == [{"role": "summary", "value": "Rescue under way"}]
-    assert item["bodies"][0]["value"] == "<p>First paragraph.</p><p>Second &amp; last.</p>"
+    # The body as stored when the story was written: led by its dateline, as wire copy is.
+    assert item["bodies"][0]["value"] == story.body_html
+    assert (
+        item["bodies"][0]["value"]
+        .strip()
+        .endswith(" First paragraph.</p><p>Second &amp; last.</p>")
+    )
     assert item["located"] == "MUMBAI, Maharashtra"
     assert item["subjects"][0]["name"] == "Floods"
     assert item["by"] == "Asha Rao"
