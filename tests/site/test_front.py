@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from articles.models import Article
+from articles.site.caching import process_pages
 from articles.site.front import FRONT_STORIES, TOP_STORIES, make_front
 from articles.site.pagination import PAGE_SIZE
 from tests.factories import ArticleFactory, DatelineFactory, TagFactory
@@ -98,5 +99,27 @@ def test_a_filter_or_a_cursor_gives_the_plain_list(client):
 
     assert 'class="front-story' in client.get("/").text
     assert 'class="front-story' in client.get("/", {"tag": ""}).text  # the empty form
-    assert 'class="summary"' in client.get("/", {"tag": "energy"}).text
-    assert 'class="summary"' in client.get("/", {"before": "garbage"}).text
+    for narrowed in ({"tag": "energy"}, {"before": "garbage"}):
+        page = client.get("/", narrowed).text
+        assert 'class="front-story' not in page
+        assert page.count('class="summary"') == 3
+
+
+def test_the_front_with_its_sections_costs_at_most_three_queries(
+    client, django_assert_max_num_queries
+):
+    energy, nepal = TagFactory(name="Energy"), DatelineFactory(country="Nepal", city="Pokhara")
+    for n in range(FRONT_STORIES):
+        ArticleFactory(
+            published=True,
+            published_at=NOON - timedelta(hours=n),
+            tags=[energy, TagFactory()] if n % 2 else [],
+            dateline=nepal if n % 3 else DatelineFactory(),
+        )
+    process_pages.catch_up()  # a worker that has served before: it knows the changes so far
+
+    with django_assert_max_num_queries(3):
+        page = client.get("/").text
+
+    assert '<a href="/tags/energy/">Energy</a>' in page
+    assert '<a href="/places/nepal/">Nepal</a>' in page
