@@ -175,7 +175,8 @@ def test_unpublishing_takes_a_story_back_to_draft_with_who_and_why(live, editor)
     actions.unpublish_article(live, by=editor, reason="Published by mistake.")
 
     stored = Article.objects.get()
-    assert (stored.status, stored.published_at, stored.updated_at) == ("draft", None, None)
+    # Readers saw it: its first publication time is kept for when it comes back.
+    assert (stored.status, stored.published_at) == ("draft", live.published_at)
     assert not Article.objects.published().exists()
     change = StatusChange.objects.latest("id")
     assert (change.from_status, change.to_status, change.by, change.reason) == (
