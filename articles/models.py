@@ -297,9 +297,6 @@ class Article(models.Model):
         help_text="Text with simple markup: separate paragraphs with a blank line.",
         validators=[refuse_control_characters],
     )
-    # The body as HTML, rendered when the body is written (`articles.desk.markup`), so a
-    # page view never converts markup.
-    body_html = models.TextField(blank=True, editable=False)
     dateline = models.ForeignKey(
         Dateline, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )

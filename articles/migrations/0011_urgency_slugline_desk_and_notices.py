@@ -45,11 +45,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='article',
-            name='body_html',
-            field=models.TextField(blank=True, editable=False),
-        ),
-        migrations.AddField(
-            model_name='article',
             name='developing_since',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
