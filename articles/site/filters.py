@@ -1,8 +1,9 @@
 """Narrowing of the latest list and of search results: tag, country and date range.
 
 Filters narrow, never decide: the view passes `published()` in, the FilterSet only narrows it.
-The tag and country choices come from one query each, so a filtered page costs no more
-queries than an unfiltered one.
+The tag and country choices come from one query each, made once for the worker and again only
+after a change moved a story on or off the lists (`filter_choices`), and forms share them rather
+than copy them, so a filtered page costs no more than an unfiltered one.
 """
 
 from datetime import timedelta
@@ -10,6 +11,7 @@ from html import escape
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -17,6 +19,8 @@ from django.utils.safestring import mark_safe
 
 from .. import formatting
 from ..models import Article, Dateline, Tag
+from ..surrogate_keys import LATEST
+from .caching import caching_on, process_pages
 
 
 def tag_choices() -> list[tuple[str, str]]:
@@ -28,6 +32,40 @@ def country_choices() -> list[tuple[str, str]]:
         Dateline.objects.public().order_by("country").values_list("country", flat=True).distinct()
     )
     return [(country, country) for country in countries]
+
+
+def filter_choices() -> tuple[list, list]:
+    """The tag and the country choices, built once for this worker.
+
+    Built again after a change that moved a story on or off the lists, renamed or merged a
+    tag or a place: every such change names the latest list (`list-latest`). The worker learns
+    of changes when it checks a kept page, or here when it keeps no lists.
+    """
+    if caching_on() and settings.CACHE_LIST_SECONDS > 0:
+        # A list rendered with choices older than a change is stamped older than it, and
+        # dropped when the worker next reads the change: no query is spent here.
+        seen = process_pages.last_seen()[0]
+    else:
+        seen = process_pages.catch_up()
+    built = process_pages.filter_choices
+    if built is None or process_pages.changed.get(LATEST, 0) > built[0]:
+        built = process_pages.filter_choices = (seen, tag_choices(), country_choices())
+    return built[1], built[2]
+
+
+class SharedChoiceField(django_filters.fields.ChoiceField):
+    """Its choices are shared by every form, not deep-copied into each: they are built once
+    (`filter_choices`) and never changed by a form, and copying a thousand tags cost a third
+    of the home page."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result.choices = self._choices.choices
+        return result
+
+
+class SharedChoiceFilter(django_filters.ChoiceFilter):
+    field_class = SharedChoiceField
 
 
 class PlainSelect(forms.Select):
@@ -59,10 +97,10 @@ def validate_archive_day(day) -> None:
 
 
 class ArticleFilter(django_filters.FilterSet):
-    tag = django_filters.ChoiceFilter(
+    tag = SharedChoiceFilter(
         label="Tag", choices=(), method="filter_tag", empty_label="Any tag", widget=PlainSelect
     )
-    country = django_filters.ChoiceFilter(
+    country = SharedChoiceFilter(
         label="Country",
         choices=(),
         field_name="dateline__country",
@@ -88,9 +126,9 @@ class ArticleFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read each list of choices once: a callable would be read again to render the form.
-        self.filters["tag"].extra["choices"] = tag_choices()
-        self.filters["country"].extra["choices"] = country_choices()
+        tags, countries = filter_choices()
+        self.filters["tag"].extra["choices"] = tags
+        self.filters["country"].extra["choices"] = countries
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(tags__slug=value)
