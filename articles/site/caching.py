@@ -27,6 +27,7 @@ kept page and creates no entry.
 import hashlib
 import logging
 import math
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -71,12 +72,20 @@ class CachedPage:
 
 
 class _WorkerPages:
-    """This worker's knowledge of the recorded changes, and its copy of hot pages."""
+    """This worker's knowledge of the recorded changes, and its copy of hot pages.
+
+    Shared by the threads of a threaded worker: what they change is changed under one lock.
+    """
 
     def __init__(self):
+        self._lock = threading.RLock()
         self.clear()
 
     def clear(self) -> None:
+        with self._lock:
+            self._clear()
+
+    def _clear(self) -> None:
         self.pages: OrderedDict[str, CachedPage] = OrderedDict()
         self.changed: dict[str, int] = {}  # the last change of each key
         self.seen = None  # the last change read, as (seq, row id)
@@ -104,6 +113,10 @@ class _WorkerPages:
 
     def catch_up(self) -> int:
         """Read the changes recorded since the last one seen (one query); the last change."""
+        with self._lock:
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
         if self.seen is not None:
             rows = _changes_from(self.seen[0])
             if self.seen[1] is None:  # nothing was recorded yet: every row is new
@@ -113,7 +126,7 @@ class _WorkerPages:
                 self._learn(rows[1:])
                 return self.seen[0]
             # The change last seen is gone (a database restored, a test rolled back): restart.
-            self.clear()
+            self._clear()
         longest = max(settings.CACHE_LIST_SECONDS, settings.CACHE_STORY_SECONDS)
         horizon = timezone.now() - timedelta(seconds=longest) - START_MARGIN
         last = PageChange.objects.order_by("-seq").values("seq")[:1]
@@ -133,9 +146,10 @@ class _WorkerPages:
         A new page is stamped with it rather than with a fresh read, which costs no query;
         a change read later that the page already shows only makes it miss once more.
         """
-        if self.seen is None:
-            self.catch_up()
-        return self.seen
+        with self._lock:
+            if self.seen is None:
+                self._catch_up()
+            return self.seen
 
     def first_embargo(self, now: datetime) -> datetime | None:
         """The next scheduled publication, read again only once the last one known passed."""
@@ -154,18 +168,20 @@ class _WorkerPages:
         )
 
     def get(self, key: str) -> CachedPage | None:
-        page = self.pages.get(key)
-        if page is not None:
-            self.pages.move_to_end(key)
-        return page
+        with self._lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
 
     def put(self, key: str, page: CachedPage) -> None:
         if settings.PAGE_CACHE_LOCAL_PAGES <= 0:
             return
-        self.pages[key] = page
-        self.pages.move_to_end(key)
-        while len(self.pages) > settings.PAGE_CACHE_LOCAL_PAGES:
-            self.pages.popitem(last=False)
+        with self._lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > settings.PAGE_CACHE_LOCAL_PAGES:
+                self.pages.popitem(last=False)
 
     def shared_get(self, key: str) -> CachedPage | None:
         if not settings.PAGE_CACHE_SHARED or time.monotonic() < self.shared_down_until:
