@@ -70,22 +70,46 @@ class SharedChoiceFilter(django_filters.ChoiceFilter):
 
 class PlainSelect(forms.Select):
     """A <select> built in Python: the template-rendered widget costs a template per option,
-    which made a list page with hundreds of tags several times slower to render."""
+    which made a list page with hundreds of tags several times slower to render.
+
+    The options of a set of choices shared by every form (`filter_choices`) are escaped once
+    and kept; a request only marks its chosen option.
+    """
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
-        chosen = "" if value is None else str(value)
-        options = "".join(
-            f'<option value="{escape(str(option_value))}"'
-            f"{' selected' if str(option_value) == chosen else ''}>{escape(str(label))}</option>"
-            for option_value, label in self.choices
+        chosen = escape("" if value is None else str(value))
+        options = _options_html(self.choices).replace(
+            f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1
         )
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(attrs),
-            mark_safe(options),  # every value escaped above
+            mark_safe(options),  # every value escaped by `_options_html`
         )
+
+
+# The options of the shared choices, by the identity of their list and their empty label.
+_rendered_options: dict[tuple[int, str], tuple[list, str]] = {}
+
+
+def _options_html(choices) -> str:
+    """Every option, escaped, none selected (values are unique, so one can be marked after)."""
+    shared = getattr(choices, "choices", None)  # the list a ChoiceIterator walks
+    key = (id(shared), str(getattr(choices.field, "empty_label", ""))) if shared else None
+    kept = _rendered_options.get(key) if key else None
+    if kept is not None and kept[0] is shared:
+        return kept[1]
+    html = "".join(
+        f'<option value="{escape(str(option_value))}">{escape(str(label))}</option>'
+        for option_value, label in choices
+    )
+    if key:
+        if len(_rendered_options) >= 16:  # choices built again: the old ones are not used
+            _rendered_options.clear()
+        _rendered_options[key] = (shared, html)
+    return html
 
 
 def validate_archive_day(day) -> None:
