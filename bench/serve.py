@@ -301,7 +301,7 @@ def median_of(runs: list[dict]) -> dict:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
-def serve_and_measure(env, port, paths, duration, connections, workers, rounds, mix) -> dict:
+def serve_and_measure(env, port, paths, duration, connections, workers, threads, rounds, mix):
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [
@@ -310,6 +310,8 @@ def serve_and_measure(env, port, paths, duration, connections, workers, rounds, 
             "gunicorn",
             "newsroom.wsgi",
             f"--workers={workers}",
+            f"--threads={threads}",
+            f"--worker-class={'gthread' if threads > 1 else 'sync'}",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
         ],
@@ -356,8 +358,9 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=5, help="seconds per page and round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="gthread workers when above 1")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--skip-fill", action="store_true")
     parser.add_argument("--fill-only", action="store_true")
@@ -402,7 +405,7 @@ def main() -> None:
     mix = read_mix()
 
     load_before = os.getloadavg()
-    runs = {}
+    runs, loads = {}, {}
     for mode, extra in [("uncached", {"BENCH_CACHE": "off"}), ("cached", {"REDIS_URL": redis_url})]:
         print(f"  {mode}:")
         if mode == "cached":
@@ -416,9 +419,11 @@ def main() -> None:
             args.duration,
             args.connections,
             args.workers,
+            args.threads,
             args.rounds,
             mix,
         )
+        loads[mode] = os.getloadavg()
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     record = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -427,8 +432,10 @@ def main() -> None:
         "rounds": args.rounds,
         "connections": args.connections,
         "workers": args.workers,
+        "threads": args.threads,
         "paths": paths,
         "load_average_before_after": [load_before, os.getloadavg()],
+        "load_average_after_each_mode": loads,
         "runs": runs,
     }
     (OUTPUT_DIR / "results.json").write_text(json.dumps(record, indent=2))
