@@ -59,10 +59,11 @@ class Front:
 
 def front_queryset(published):
     """The newest `FRONT_STORIES` of `published()` with what the front shows of them: all
-    their fields (a list fetches its stored summaries only), their datelines and tags."""
+    their fields (a list fetches its stored summaries only), their datelines, lead pictures and
+    tags."""
     return (
         published.defer(None)
-        .select_related("dateline")
+        .select_related("dateline", "lead_picture")
         .prefetch_related("tags")
         .latest_first()[:FRONT_STORIES]
     )

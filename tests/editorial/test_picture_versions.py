@@ -8,7 +8,7 @@ import pytest
 from articles import content
 from articles.editorial import actions
 from articles.editorial.merge import merge
-from articles.models import Article
+from articles.models import URGENCY_ROUTINE, Article
 from tests.factories import ArticleFactory, make_picture
 from tests.pictures import images
 
@@ -60,6 +60,7 @@ def test_a_change_of_picture_and_a_change_of_headline_merge(editor, second_edito
 def test_two_pictures_chosen_at_once_are_a_conflict(pictures):
     first, second = pictures
     original = dict.fromkeys(content.TEXT_NAMES, "") | {
+        "urgency": URGENCY_ROUTINE,
         "dateline": None,
         "tags": [],
         "lead_picture": None,

@@ -8,7 +8,7 @@ from articles.models import Article
 from articles.site.caching import process_pages
 from articles.site.front import FRONT_STORIES, TOP_STORIES, make_front
 from articles.site.pagination import PAGE_SIZE
-from tests.factories import ArticleFactory, DatelineFactory, TagFactory
+from tests.factories import ArticleFactory, DatelineFactory, TagFactory, make_picture
 
 pytestmark = pytest.mark.django_db
 
@@ -106,15 +106,17 @@ def test_a_filter_or_a_cursor_gives_the_plain_list(client):
 
 
 def test_the_front_with_its_sections_costs_at_most_three_queries(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, media
 ):
     energy, nepal = TagFactory(name="Energy"), DatelineFactory(country="Nepal", city="Pokhara")
+    picture = make_picture()
     for n in range(FRONT_STORIES):
         ArticleFactory(
             published=True,
             published_at=NOON - timedelta(hours=n),
             tags=[energy, TagFactory()] if n % 2 else [],
             dateline=nepal if n % 3 else DatelineFactory(),
+            lead_picture=picture if n % 4 == 0 else None,
         )
     process_pages.catch_up()  # a worker that has served before: it knows the changes so far
 
@@ -123,3 +125,4 @@ def test_the_front_with_its_sections_costs_at_most_three_queries(
 
     assert '<a href="/tags/energy/">Energy</a>' in page
     assert '<a href="/places/nepal/">Nepal</a>' in page
+    assert 'class="front-story front-story-lead has-picture"' in page
