@@ -205,7 +205,8 @@ def test_a_lost_database_stops_the_parsing_processes_before_the_error_is_told(
     suspended = [
         generator
         for generator in gc.get_objects()
-        if isinstance(generator, types.GeneratorType)
+        # type(), not isinstance(): that would evaluate a lazy object another test left.
+        if type(generator) is types.GeneratorType
         and generator.gi_code.co_name == "parse_dumps"
         and generator.gi_frame is not None
     ]
