@@ -104,8 +104,16 @@ def test_another_editors_urgency_change_is_merged_into_a_stale_save(
     story.urgency = 2
     actions.save_article(story, by=second_editor)
 
-    response = editor_client.post(
+    review = editor_client.post(
         change_url(started), form_data(started, headline="Port strike: talks resume")
+    )
+    # A clean merge is shown before it is saved (the form is the merged story).
+    assert review.status_code == 200
+    assert "merged below without a conflict" in review.text
+    assert 'name="urgency" value="2"' in review.text
+    reviewed = Article.objects.get(pk=story.pk)
+    response = editor_client.post(
+        change_url(reviewed), form_data(reviewed, headline="Port strike: talks resume")
     )
 
     assert response.status_code == 302
