@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 import articles.migrations
 from tests.factories import UserFactory
@@ -35,6 +36,19 @@ def member_of(group_name: str, username: str):
     user = UserFactory(username=username, is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def logged_in(browser, live_server, user, *, width: int, timeout_ms: int):
+    """A browser context and page signed in as `user` (a session made by the test client)."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    return context, page
 
 
 def missing_tool(reason: str):

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.desk.models import NoticePreference
 from articles.models import Article
+from tests import helpers
 from tests.factories import ArticleFactory
 from tests.helpers import member_of
 
@@ -20,15 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def logged_in(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
+    return helpers.logged_in(browser, live_server, user, width=1280, timeout_ms=15_000)
 
 
 def test_a_flash_from_the_reporter_to_the_reader(browser, live_server, smtp_server, artefacts_dir):

@@ -2,11 +2,11 @@
 Screenshots go to test-artefacts/."""
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from articles.models import Article, Dateline
 from articles.wires.ingest import ingest_paths
+from tests import helpers
 from tests.helpers import member_of
 from tests.wires.helpers import LIFECYCLE, SAMPLES
 
@@ -14,15 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def logged_in(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
+    return helpers.logged_in(browser, live_server, user, width=1366, timeout_ms=10_000)
 
 
 def test_the_queue_and_use_this_story(browser, live_server, artefacts_dir):
