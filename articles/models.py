@@ -917,12 +917,20 @@ class Picture(models.Model):
     withdrawal_reason = models.TextField(
         blank=True, editable=False, validators=[refuse_control_characters]
     )
+    # The agency's identifier of a picture taken from the wire: one library picture for each,
+    # and the agency's kill of it withdraws this one (articles/wires/pictures.py).
+    agency_uri = models.CharField("agency's identifier", max_length=255, blank=True, editable=False)
 
     objects = PictureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         indexes = [models.Index(F("uploaded_at").desc(), F("id").desc(), name="picture_newest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency_uri"], condition=~Q(agency_uri=""), name="picture_agency_uri"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.caption[:80] or self.alt_text[:80]

@@ -73,12 +73,27 @@ class WithdrawnFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OriginFilter(admin.SimpleListFilter):
+    title = "origin"
+    parameter_name = "origin"
+
+    def lookups(self, request, model_admin):
+        return [("agency", "From an agency's wire"), ("upload", "Uploaded")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "agency":
+            return queryset.exclude(agency_uri="")
+        if self.value() == "upload":
+            return queryset.filter(agency_uri="")
+        return queryset
+
+
 @admin.register(Picture)
 class PictureAdmin(admin.ModelAdmin):
     form = PictureForm
     list_display = ["thumbnail", "summary", "credit", "uploaded_at", "story_count", "rights"]
     list_display_links = ["thumbnail", "summary"]
-    list_filter = [WithdrawnFilter, "uploaded_at", "credit"]
+    list_filter = [WithdrawnFilter, OriginFilter, "uploaded_at", "credit"]
     search_fields = ["caption", "alt_text", "credit", "creator", "copyright"]
     search_help_text = "Searches captions, alt text, credits, photographers and copyright."
     date_hierarchy = "uploaded_at"
@@ -101,10 +116,10 @@ class PictureAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["image", *EDITABLE_TEXT]
-        return ["preview", *EDITABLE_TEXT, "dimensions", "where_used", "withdrawal"]
+        return ["preview", *EDITABLE_TEXT, "dimensions", "agency_uri", "where_used", "withdrawal"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["preview", "dimensions", "where_used", "withdrawal"] if obj else []
+        return ["preview", "dimensions", "agency_uri", "where_used", "withdrawal"] if obj else []
 
     def has_delete_permission(self, request, obj=None):
         return False

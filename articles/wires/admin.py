@@ -1,5 +1,6 @@
 """The wire queue in the admin: agency items newest first, searched and filtered; an item's
-page with its body and the diffs between its versions; "Use this story"; and the sources."""
+page with its body, its pictures and the diffs between its versions; "Use this story", "Add to
+the picture library"; and the sources."""
 
 import difflib
 
@@ -15,8 +16,10 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 
 from ..editorial.errors import WorkflowError
+from ..models import Picture
+from ..pictures.files import PictureRefused
 from .models import WireItem, WireSource
-from .use import use_item
+from .use import add_item_picture, use_item
 
 # The expression of the GIN index made by migration 0001 (PostgreSQL only).
 SEARCHED_TEXT = Concat(
@@ -33,16 +36,16 @@ class WireSourceAdmin(admin.ModelAdmin):
 
 @admin.register(WireItem)
 class WireItemAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "agency", "urgency", "slugline", "headline", "version",
-                    "pub_status", "language", "story"]  # fmt: skip
+    list_display = ["received_at", "agency", "kind", "urgency", "slugline", "headline",
+                    "version", "pub_status", "language", "story"]  # fmt: skip
     list_display_links = ["headline"]
-    list_filter = ["pub_status", "urgency", "agency", "language", "source", "story"]
+    list_filter = ["kind", "pub_status", "urgency", "agency", "language", "source", "story"]
     search_fields = ["headline"]  # the search itself: get_search_results
     list_select_related = ["story"]
     list_per_page = 50
     show_full_result_count = False
     change_form_template = "admin/wires/wireitem/change_form.html"
-    fields = ["agency", "uri", "version", "pub_status", "urgency", "slugline", "language",
+    fields = ["kind", "agency", "uri", "version", "pub_status", "urgency", "slugline", "language",
               "headline", "deck", "byline", "located", "subjects", "ed_note",
               "version_created", "received_at", "source", "file_name", "story",
               "used_version"]  # fmt: skip
@@ -80,6 +83,11 @@ class WireItemAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.use_view),
                 name="wires_wireitem_use",
             ),
+            path(
+                "<int:pk>/pictures/<int:index>/add/",
+                self.admin_site.admin_view(self.add_picture_view),
+                name="wires_wireitem_add_picture",
+            ),
             *super().get_urls(),
         ]
 
@@ -88,19 +96,50 @@ class WireItemAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         item = get_object_or_404(WireItem, pk=pk)
         try:
-            story = use_item(item, by=request.user)
+            story, picture_problem = use_item(item, by=request.user)
         except (WorkflowError, PermissionDenied) as error:
             messages.error(request, str(error.args[0] if error.args else error))
             return HttpResponseRedirect(reverse("admin:wires_wireitem_change", args=[pk]))
         messages.success(request, f"A draft was made from the agency's version {item.version}.")
+        if picture_problem:
+            messages.warning(request, f"Its picture was not attached. {picture_problem}")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[story.pk]))
+
+    def add_picture_view(self, request, pk, index):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = get_object_or_404(WireItem, pk=pk)
+        try:
+            picture = add_item_picture(item, index, by=request.user)
+        except (PictureRefused, PermissionDenied) as error:
+            messages.error(request, str(error.args[0] if error.args else error))
+            return HttpResponseRedirect(reverse("admin:wires_wireitem_change", args=[pk]))
+        messages.success(
+            request,
+            "The agency's picture is in the library, with its caption and credit. Its alt text "
+            "is the agency's caption: say what the picture shows if the caption does not.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_picture_change", args=[picture.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["body"] = mark_safe(obj.body)  # sanitised on the way in (markup.sanitise)
             context["version_diffs"] = version_diffs(obj)
             context["may_use"] = request.user.has_perm("articles.add_article")
+            context["may_add_pictures"] = request.user.has_perm("articles.add_picture")
+            context["agency_pictures"] = agency_pictures(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def agency_pictures(item: WireItem) -> list[dict]:
+    """The item's pictures, each with the library's picture when one was taken from it."""
+    pictures = item.agency_pictures
+    uris = [picture.uri for picture in pictures if picture.uri]
+    taken = {picture.agency_uri: picture for picture in Picture.objects.filter(agency_uri__in=uris)}
+    return [
+        {"index": index, "picture": picture, "in_library": taken.get(picture.uri)}
+        for index, picture in enumerate(pictures)
+    ]
 
 
 def version_diffs(item: WireItem) -> list[dict]:

@@ -1,4 +1,5 @@
-"""The agency's lifecycle followed to the story an editor made from its item.
+"""The agency's lifecycle followed to the story an editor made from its item, and to the
+library's picture taken from a picture item.
 
 Nothing from an agency reaches readers without an editor, except a kill, which only removes:
 - a new usable version tells the story's editors what changed (the diff); the story itself is
@@ -6,6 +7,8 @@ Nothing from an agency reaches readers without an editor, except a kill, which o
 - `withheld` flags the story to the desk at once;
 - `canceled` flags it and, when the source's policy says so (the default), withdraws it at
   once through the editorial withdraw action, with the agency's reason.
+A picture's `withheld` and `canceled` flag each story showing it; `canceled` withdraws the
+picture from the library by the same policy, which drops it from every page at once.
 """
 
 import difflib
@@ -19,7 +22,8 @@ from ..desk.models import Notice
 from ..desk.notices import notify
 from ..editorial.actions import withdraw_article
 from ..editorial.errors import StaleArticleError, WorkflowError
-from ..models import Article, Revision, StatusChange
+from ..models import Article, Picture, Revision, StatusChange
+from ..pictures.library import withdraw_picture
 from .models import WireItem
 from .reading import PubStatus
 
@@ -30,7 +34,12 @@ WIRE_DESK_USERNAME = "agency-wire"
 def follow(result) -> None:
     """Act on a stored result whose item has a story: called once per new version."""
     item: WireItem | None = result.item
-    if result.outcome != "updated" or item is None or item.story_id is None:
+    if result.outcome != "updated" or item is None:
+        return
+    if item.is_picture:
+        follow_picture(result.previous, item)
+        return
+    if item.story_id is None:
         return
     alert = describe(result.previous, item)
     WireItem.objects.filter(pk=item.pk).update(desk_alert=alert, desk_alert_at=timezone.now())
@@ -39,6 +48,20 @@ def follow(result) -> None:
     notify(editors_of(story), kind=NOTICE_KINDS[item.pub_status], article=story, message=alert)
     if item.pub_status == PubStatus.CANCELED and withdraws_on_kill(item):
         withdraw(item, story)
+
+
+def follow_picture(previous: WireItem, item: WireItem) -> None:
+    """The agency holds back or kills a picture the library took from it."""
+    if item.pub_status == PubStatus.USABLE:
+        return  # a new caption or file is the editors' to take, never applied to pages
+    picture = Picture.objects.usable().filter(agency_uri=item.uri).first()
+    if picture is None:
+        return
+    alert = describe(previous, item)
+    for story in Article.objects.filter(lead_picture=picture):
+        notify(editors_of(story), kind=NOTICE_KINDS[item.pub_status], article=story, message=alert)
+    if item.pub_status == PubStatus.CANCELED and withdraws_on_kill(item):
+        withdraw_picture(picture, reason=withdrawal_reason(item, "picture"))
 
 
 NOTICE_KINDS = {
@@ -106,7 +129,7 @@ def withdraw(item: WireItem, story: Article) -> None:
         if story.status != Article.Status.PUBLISHED:
             return  # not public (a draft, or withdrawn already): the flag is enough
         try:
-            withdraw_article(story, by=wire_desk_account(), reason=kill_reason(item))
+            withdraw_article(story, by=wire_desk_account(), reason=withdrawal_reason(item, "story"))
             return
         except (StaleArticleError, WorkflowError):
             # Changed meanwhile (saved, or taken off the site by an editor): look again.
@@ -115,11 +138,11 @@ def withdraw(item: WireItem, story: Article) -> None:
             story = Article.objects.get(pk=story.pk)
 
 
-def kill_reason(item: WireItem) -> str:
+def withdrawal_reason(item: WireItem, what: str) -> str:
     """The agency's reason, as readers are told it."""
     agency = item.agency or "the news agency that supplied it"
     note = item.ed_note.removeprefix("KILL.").removeprefix("KILL:").strip()
-    reason = f"This story was withdrawn at the request of {agency}."
+    reason = f"This {what} was withdrawn at the request of {agency}."
     return f"{reason} {note}" if note else reason
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F
 
 from ..models import Article
-from .reading import Format, PubStatus
+from .reading import AgencyPicture, Format, Kind, PubStatus
 
 
 class WireSource(models.Model):
@@ -50,6 +50,9 @@ class WireItem(models.Model):
         WireSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
     )
     format = models.CharField(max_length=10, choices=[(f.value, f.value) for f in Format])
+    kind = models.CharField(
+        max_length=10, choices=[(k.value, k.value) for k in Kind], default=Kind.TEXT.value
+    )
     agency = models.CharField(max_length=100, blank=True)
     uri = models.CharField(max_length=255, unique=True)
     version = models.CharField(max_length=40, blank=True)
@@ -65,6 +68,11 @@ class WireItem(models.Model):
     byline = models.CharField(max_length=200, blank=True)
     located = models.CharField(max_length=100, blank=True)
     subjects = models.JSONField(default=list, blank=True)
+    pictures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A picture item's own picture, or the pictures sent with a text item.",
+    )
     body = models.TextField(blank=True, help_text="The agency's HTML, sanitised.")
     body_text = models.TextField(blank=True, help_text="The body's words, for search and diffs.")
     ed_note = models.TextField("note to editors", blank=True)
@@ -100,6 +108,14 @@ class WireItem(models.Model):
     @property
     def is_canceled(self) -> bool:
         return self.pub_status == PubStatus.CANCELED
+
+    @property
+    def is_picture(self) -> bool:
+        return self.kind == Kind.PICTURE
+
+    @property
+    def agency_pictures(self) -> list[AgencyPicture]:
+        return [AgencyPicture.from_json(picture) for picture in self.pictures]
 
 
 class WireItemVersion(models.Model):

@@ -1,20 +1,27 @@
 """IPTC NewsML-G2: `newsItem`s (alone, or in a `newsMessage`) whose content is text, carried
-as NITF or XHTML in `inlineXML`, or as plain text in `inlineData`. Packages, events,
-concepts, planning and pictures are not stories: skipped with a reason."""
+as NITF or XHTML in `inlineXML`, or as plain text in `inlineData`, and picture items, whose
+files are `remoteContent`. A text item names its pictures by `link`s to their items. Packages,
+events, concepts and planning are not stories: skipped with a reason."""
 
 from html import escape
 from xml.etree.ElementTree import Element
 
 from .markup import html_from_plain_text, sanitise
 from .reading import (
+    MAX_PICTURES,
+    AgencyPicture,
     Format,
+    Kind,
     Limits,
     Reading,
     RejectedFile,
+    Rendition,
+    dimension,
     one_line,
     parse_pub_status,
     parse_time,
     parse_urgency,
+    picture_credit,
 )
 from .safexml import child, children, local_name, parse, text_of
 
@@ -28,7 +35,6 @@ NOT_STORIES = {
     "catalogItem": "a catalog, not a text story",
 }
 ITEM_CLASSES = {
-    "picture": "a picture, not a text story (pictures are not taken from the wire yet)",
     "graphic": "a graphic, not a text story",
     "video": "a video, not a text story",
     "audio": "audio, not a text story",
@@ -72,11 +78,13 @@ def read_item(item: Element) -> Reading:
     if local_name(item) in NOT_STORIES:
         return Reading(**common, skip_reason=NOT_STORIES[local_name(item)])
     item_class = qcode(child(meta, "itemClass")).split(":")[-1]
-    if item_class and item_class != "text":
+    if item_class not in ("", "text", "picture"):
         reason = ITEM_CLASSES.get(item_class, f"a {item_class!r} item, not a text story")
         return Reading(**common, skip_reason=reason)
     if not uri:
         raise RejectedFile("a newsItem without a guid cannot be followed", Format.NEWSML_G2)
+    if item_class == "picture":
+        return picture_item(item, common)
     body_html, nitf_head = body(child(item, "contentSet"))
     headline = common.pop("headline") or one_line(text_of(child(nitf_head, "hedline", "hl1")))
     if not headline:
@@ -101,10 +109,67 @@ def read_item(item: Element) -> Reading:
         ),
         body_html=body_html,
         subjects=tuple(subject_names(content)),
-        ed_note=one_line(text_of(child(meta, "edNote")), 1000),
-        version_created=parse_time(text_of(child(meta, "versionCreated")).strip()),
-        first_created=parse_time(text_of(child(meta, "firstCreated")).strip()),
+        pictures=linked_pictures(meta),
+        **item_times_and_note(meta),
     )
+
+
+def item_times_and_note(meta: Element | None) -> dict:
+    return {
+        "ed_note": one_line(text_of(child(meta, "edNote")), 1000),
+        "version_created": parse_time(text_of(child(meta, "versionCreated")).strip()),
+        "first_created": parse_time(text_of(child(meta, "firstCreated")).strip()),
+    }
+
+
+def picture_item(item: Element, common: dict) -> Reading:
+    """A picture item: what the photographer and agency say of it, and its files."""
+    meta, content = child(item, "itemMeta"), child(item, "contentMeta")
+    creator = one_line(
+        ", ".join(one_line(text_of(child(c, "name"))) for c in children(content, "creator")), 200
+    )
+    captions = sorted(
+        children(content, "description"), key=lambda d: d.get("role") != "drol:caption"
+    )
+    caption = one_line(text_of(captions[0]) if captions else "", 2000)
+    picture = AgencyPicture(
+        uri=common["uri"],
+        caption=caption,
+        creator=creator,
+        credit=picture_credit(creator, one_line(text_of(child(content, "creditline")))),
+        copyright=one_line(text_of(child(item, "rightsInfo", "copyrightHolder", "name")), 200),
+        renditions=tuple(
+            Rendition(
+                href=one_line(remote.get("href"), 2000),
+                content_type=one_line(remote.get("contenttype"), 100),
+                width=dimension(remote.get("width")),
+                height=dimension(remote.get("height")),
+                size=dimension(remote.get("size")),
+            )
+            for remote in children(child(item, "contentSet"), "remoteContent")[:MAX_PICTURES]
+            if one_line(remote.get("href"))
+        ),
+    )
+    return Reading(
+        **{**common, "headline": common["headline"] or caption[:255] or common["uri"]},
+        kind=Kind.PICTURE,
+        agency=agency(item, meta),
+        byline=creator,
+        located=one_line(text_of(child(content, "located", "name")), 100),
+        deck=caption,
+        pictures=(picture,),
+        **item_times_and_note(meta),
+    )
+
+
+def linked_pictures(meta: Element | None) -> tuple[AgencyPicture, ...]:
+    """The picture items a text item links to; their files come with the pictures' items."""
+    pictures = []
+    for link in children(meta, "link"):
+        uri = one_line(link.get("residref"), 255)
+        if uri and (link.get("contenttype") or "").startswith("image/"):
+            pictures.append(AgencyPicture(uri=uri))
+    return tuple(pictures[:MAX_PICTURES])
 
 
 def qcode(element: Element | None) -> str:

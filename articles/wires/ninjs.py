@@ -9,19 +9,25 @@ import json
 
 from .markup import html_from_plain_text, sanitise
 from .reading import (
+    MAX_PICTURES,
+    AgencyPicture,
     Format,
+    Kind,
     Limits,
     Reading,
     RejectedFile,
+    Rendition,
+    dimension,
     one_line,
     parse_pub_status,
     parse_time,
     parse_urgency,
+    picture_credit,
 )
 
-# ninjs `type`s that are not text stories; a missing type is text (dpa leaves it out).
+# ninjs `type`s that are neither text stories nor pictures; a missing type is text (dpa leaves
+# it out).
 NOT_TEXT = {
-    "picture": "a picture, not a text story (pictures are not taken from the wire yet)",
     "graphic": "a graphic, not a text story",
     "video": "a video, not a text story",
     "audio": "audio, not a text story",
@@ -75,6 +81,8 @@ def read_item(item: dict) -> Reading:
         "headline": headline(item),
     }
     kind = one_line(item.get("type")).lower() or "text"
+    if kind == "picture":
+        return picture_item(item, common)
     if kind != "text":
         reason = NOT_TEXT.get(kind, f"a {kind!r} item, not a text story")
         return Reading(**common, skip_reason=reason)
@@ -94,10 +102,95 @@ def read_item(item: dict) -> Reading:
         deck=deck,
         body_html=body_html,
         subjects=tuple(names(item.get("subjects") or item.get("subject"))),
-        ed_note=one_line(item.get("ednote"), 1000),
-        version_created=parse_time(item.get("versioncreated")),
-        first_created=parse_time(item.get("firstcreated")),
+        pictures=associated_pictures(item.get("associations")),
+        **item_times_and_note(item),
     )
+
+
+def item_times_and_note(item: dict) -> dict:
+    return {
+        "ed_note": one_line(item.get("ednote"), 1000),
+        "version_created": parse_time(item.get("versioncreated")),
+        "first_created": parse_time(item.get("firstcreated")),
+    }
+
+
+def picture_item(item: dict, common: dict) -> Reading:
+    """A picture sent as an item of its own (AP's photo service)."""
+    picture = picture_from(item, own_uri=common["uri"])
+    return Reading(
+        **{**common, "headline": common["headline"] or picture.caption[:255] or common["uri"]},
+        kind=Kind.PICTURE,
+        agency=agency(item),
+        language=one_line(item.get("language"), 35),
+        byline=picture.creator,
+        located=first_name(item.get("places")),
+        deck=picture.caption,
+        pictures=(picture,),
+        **item_times_and_note(item),
+    )
+
+
+def associated_pictures(associations) -> tuple[AgencyPicture, ...]:
+    """The pictures among a text item's associations: a list of items (ninjs 2 and 3) or an
+    object of them by name (ninjs 1)."""
+    if isinstance(associations, dict):
+        associations = list(associations.values())
+    pictures = []
+    for association in associations if isinstance(associations, list) else []:
+        association = lower_keys(association)
+        if one_line(association.get("type")).lower() != "picture":
+            continue
+        if (picture := picture_from(association)).uri or picture.renditions:
+            pictures.append(picture)
+        if len(pictures) == MAX_PICTURES:
+            break
+    return tuple(pictures)
+
+
+def picture_from(item: dict, own_uri: str = "") -> AgencyPicture:
+    creator = one_line(item.get("by") or item.get("byline"))
+    creditline = one_line(
+        item.get("creditline") or text_with_role(item.get("descriptions"), "creditline")
+    )
+    return AgencyPicture(
+        uri=own_uri or one_line(item.get("uri"), 255),
+        caption=one_line(
+            text_with_role(item.get("descriptions"), "caption") or description(item), 2000
+        ),
+        creator=creator[:200],
+        credit=picture_credit(creator, creditline),
+        copyright=one_line(item.get("copyrightnotice"), 200) or agency(item),
+        renditions=renditions(item.get("renditions")),
+    )
+
+
+def text_with_role(entries, role: str) -> str:
+    for entry in by_role(entries, role):
+        if entry.get("role") == role:
+            return one_line(entry.get("value"))
+    return ""
+
+
+def renditions(entries) -> tuple[Rendition, ...]:
+    """The picture's files: a list (ninjs 2 and 3) or an object of them by name (ninjs 1)."""
+    if isinstance(entries, dict):
+        entries = list(entries.values())
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        entry = lower_keys(entry)
+        href = one_line(entry.get("href"), 2000)
+        if href:
+            found.append(
+                Rendition(
+                    href=href,
+                    content_type=one_line(entry.get("contenttype") or entry.get("mimetype"), 100),
+                    width=dimension(entry.get("width")),
+                    height=dimension(entry.get("height")),
+                    size=dimension(entry.get("sizeinbytes")),
+                )
+            )
+    return tuple(found[:MAX_PICTURES])
 
 
 def lower_keys(value) -> dict:

@@ -7,7 +7,7 @@ raises `RejectedFile` with the reason, and nothing of it is used.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -25,6 +25,11 @@ class PubStatus(StrEnum):
     USABLE = "usable"
     WITHHELD = "withheld"
     CANCELED = "canceled"
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    PICTURE = "picture"
 
 
 @dataclass(frozen=True)
@@ -45,11 +50,65 @@ class RejectedFile(Exception):
 
 
 @dataclass(frozen=True)
+class Rendition:
+    """One file of an agency picture, as the agency describes it (nothing is fetched here)."""
+
+    href: str
+    content_type: str = ""
+    width: int | None = None
+    height: int | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class AgencyPicture:
+    """A picture an agency sends: with a text item (ninjs `associations`, a NewsML-G2 link) or
+    as an item of its own. A link may carry no renditions: they come with the picture's item."""
+
+    uri: str
+    caption: str = ""
+    creator: str = ""
+    credit: str = ""
+    copyright: str = ""
+    renditions: tuple[Rendition, ...] = ()
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, value: dict) -> "AgencyPicture":
+        renditions = tuple(Rendition(**rendition) for rendition in value.get("renditions", ()))
+        return cls(**{**value, "renditions": renditions})
+
+
+# Pictures read with one text item, at most: an agency's gallery is not a story's lead picture.
+MAX_PICTURES = 10
+
+
+def picture_credit(creator: str, creditline: str) -> str:
+    """The credit as printed under a picture: "Photographer/Agency", or what there is of it."""
+    if creator and creditline and creator.casefold() not in creditline.casefold():
+        return f"{creator}/{creditline}"[:200]
+    return (creditline or creator)[:200]
+
+
+def dimension(value) -> int | None:
+    """A width, height or size in an agency's description: a positive whole number or None."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
+
+
+@dataclass(frozen=True)
 class Reading:
-    """One item of an agency file: a text story (`skip_reason` empty) or an item skipped."""
+    """One item of an agency file: a text story or a picture (`skip_reason` empty), or an item
+    skipped."""
 
     format: Format
     uri: str
+    kind: Kind = Kind.TEXT
     version: str | None = None
     pub_status: PubStatus = PubStatus.USABLE
     urgency: int | None = None
@@ -63,13 +122,15 @@ class Reading:
     deck: str = ""
     body_html: str = ""  # sanitised
     subjects: tuple[str, ...] = ()
+    pictures: tuple[AgencyPicture, ...] = ()  # a picture item's own, or a text item's
     ed_note: str = ""
     version_created: datetime | None = None
     first_created: datetime | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
-    def is_story(self) -> bool:
+    def is_queued(self) -> bool:
+        """A text story or a picture, kept in the queue; anything else is skipped."""
         return not self.skip_reason
 
     @property

@@ -30,35 +30,52 @@ class FetchError(Exception):
     pass
 
 
+class TooLarge(FetchError):
+    def __init__(self, size: int, limit: int):
+        super().__init__(f"the response is {size:,} bytes, over the limit of {limit:,}")
+
+
 def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def fetch(url: str, *, etag: str = "", last_modified: str = "", limits: Limits):
-    """(bytes or None when unchanged, etag, last_modified) of a feed URL."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    if etag:
-        request.add_header("If-None-Match", etag)
-    if last_modified:
-        request.add_header("If-Modified-Since", last_modified)
+def get(url: str, *, max_bytes: int, headers=None, opener=None) -> tuple[bytes | None, dict]:
+    """(the body, or None for 304 Not Modified, and the headers) of a GET with the site's
+    timeout, never reading more than `max_bytes`. Raises FetchError with the reason."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
+    open_url = opener.open if opener else urllib.request.urlopen
     try:
-        with urllib.request.urlopen(request, timeout=settings.WIRE_FETCH_TIMEOUT_SECONDS) as reply:
+        with open_url(request, timeout=settings.WIRE_FETCH_TIMEOUT_SECONDS) as reply:
             length = reply.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > limits.max_bytes:
-                raise RejectedFile(
-                    f"the response is {int(length):,} bytes, over the limit of "
-                    f"{limits.max_bytes:,}",
-                    format_for_name(url),
-                )
-            data = reply.read(limits.max_bytes + 1)
-            return data, reply.headers.get("ETag", ""), reply.headers.get("Last-Modified", "")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise TooLarge(int(length), max_bytes)
+            data = reply.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise TooLarge(len(data), max_bytes)
+            return data, reply.headers
     except urllib.error.HTTPError as error:
         if error.code == 304:
-            return None, etag, last_modified
+            return None, error.headers
         raise FetchError(f"the server answered {error.code} {error.reason}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise FetchError(f"cannot fetch {url}: {reason}") from None
+
+
+def fetch(url: str, *, etag: str = "", last_modified: str = "", limits: Limits):
+    """(bytes or None when unchanged, etag, last_modified) of a feed URL."""
+    conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+    try:
+        data, headers = get(
+            url,
+            max_bytes=limits.max_bytes,
+            headers={name: value for name, value in conditions.items() if value},
+        )
+    except TooLarge as error:
+        raise RejectedFile(str(error), format_for_name(url)) from None
+    if data is None:
+        return None, etag, last_modified
+    return data, headers.get("ETag", ""), headers.get("Last-Modified", "")
 
 
 def url_documents(url: str, limits: Limits, source: WireSource | None = None):

@@ -71,6 +71,7 @@ def item_values(reading: Reading, source: WireSource | None, file_name: str, now
     return {
         "source": source,
         "format": reading.format.value,
+        "kind": reading.kind.value,
         "agency": reading.agency or (source.name if source else ""),
         "uri": reading.uri,
         "version": reading.version or "",
@@ -84,6 +85,7 @@ def item_values(reading: Reading, source: WireSource | None, file_name: str, now
         "byline": reading.byline,
         "located": reading.located,
         "subjects": list(reading.subjects),
+        "pictures": [picture.as_json() for picture in reading.pictures],
         "body": reading.body_html,
         "body_text": text_from_html(reading.body_html),
         "ed_note": reading.ed_note,
@@ -113,7 +115,7 @@ def store_readings(
 
 
 def _store_batch(batch, source, dry_run) -> list[Stored]:
-    uris = {reading.uri for _, reading in batch if reading.is_story}
+    uris = {reading.uri for _, reading in batch if reading.is_queued}
     with transaction.atomic():
         items = {
             item.uri: item
@@ -122,7 +124,7 @@ def _store_batch(batch, source, dry_run) -> list[Stored]:
         now = timezone.now()
         results, new_items, changed = [], {}, {}
         for file_name, reading in batch:
-            if not reading.is_story:
+            if not reading.is_queued:
                 results.append(Stored(reading, Outcome.SKIPPED, reading.skip_reason))
                 continue
             values = item_values(reading, source, file_name, now)

@@ -1,10 +1,12 @@
-"""'Use this story': a draft story made from a queue item through the editorial actions.
+"""'Use this story': a draft story made from a queue item through the editorial actions, with
+the agency's first picture as its lead picture when the agency sent one.
 
 The editor then edits and publishes it as any story; its provenance (agency, item, version)
 stays on the item, shown to editors beside the story.
 """
 
 import re
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,24 +14,35 @@ from django.utils.text import slugify
 
 from ..editorial.actions import save_article
 from ..editorial.errors import WorkflowError
-from ..models import Article, Dateline, Tag, validate_slugline
+from ..models import Article, Dateline, Picture, Tag, validate_slugline
+from ..pictures.files import PictureRefused
 from .markup import body_from_html
 from .models import WireItem
+from .pictures import library_picture
 from .reading import PubStatus
 
 
-def use_item(item: WireItem, *, by) -> Article:
+class Drafted(NamedTuple):
+    story: Article
+    picture_problem: str = ""  # why the agency's picture is not the story's, when it is not
+
+
+def use_item(item: WireItem, *, by) -> Drafted:
     """The draft made from `item` (the one made before, if an editor already used it)."""
+    picture, problem = None, ""
+    if item.story_id is None:
+        check_may_use(item, by)
+    if item.story_id is None and item.pictures:
+        # Fetched before the item is locked: a slow agency server holds no lock.
+        try:
+            picture = library_picture(item, item.agency_pictures[0], by=by)
+        except PictureRefused as refusal:
+            problem = str(refusal)
     with transaction.atomic():
         item = WireItem.objects.select_for_update().get(pk=item.pk)
         if item.story_id is not None:
-            return item.story
-        if item.pub_status != PubStatus.USABLE:
-            raise WorkflowError(
-                f"The agency marked this item {item.pub_status}: it cannot be used."
-            )
-        if not by.has_perm("articles.add_article"):
-            raise PermissionDenied("Your role may not create stories.")
+            return Drafted(item.story)
+        check_may_use(item, by)
         article = Article(
             headline=item.headline,
             slug=Article.slug_for(item.headline),
@@ -39,11 +52,35 @@ def use_item(item: WireItem, *, by) -> Article:
             dateline=dateline_for(item.located),
             urgency=item.urgency or Article._meta.get_field("urgency").default,
             slugline=slugline_for(item.slugline),
+            lead_picture=picture,
         )
         save_article(article, by=by, tags=tags_for(item.subjects))
         item.story, item.used_version = article, item.version or ""
         item.save(update_fields=["story", "used_version"])
-        return article
+        return Drafted(article, problem)
+
+
+def check_may_use(item: WireItem, by) -> None:
+    """Raises the reason when `by` may not make a story of `item`."""
+    if item.is_picture:
+        raise WorkflowError("This is a picture: add it to the picture library instead.")
+    if item.pub_status != PubStatus.USABLE:
+        raise WorkflowError(f"The agency marked this item {item.pub_status}: it cannot be used.")
+    if not by.has_perm("articles.add_article"):
+        raise PermissionDenied("Your role may not create stories.")
+
+
+def add_item_picture(item: WireItem, index: int, *, by) -> Picture:
+    """The item's `index`th picture in the library, for editors to choose as a lead picture.
+    Raises PictureRefused or PermissionDenied with the reason."""
+    if not by.has_perm("articles.add_picture"):
+        raise PermissionDenied("Your role may not add pictures to the library.")
+    if item.pub_status != PubStatus.USABLE:
+        raise PictureRefused(f"The agency marked this item {item.pub_status}: it cannot be used.")
+    pictures = item.agency_pictures
+    if not 0 <= index < len(pictures):
+        raise PictureRefused("The agency sent no such picture with this item.")
+    return library_picture(item, pictures[index], by=by)
 
 
 def slugline_for(agency_slugline: str) -> str:

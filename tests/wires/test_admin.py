@@ -97,7 +97,7 @@ def test_a_story_the_agency_withheld_is_flagged_on_the_dashboard(editor_client, 
     from articles.wires.use import use_item
 
     ingest(ninjs())
-    story = use_item(WireItem.objects.get(), by=editor)
+    story = use_item(WireItem.objects.get(), by=editor).story
     ingest(ninjs(version="2", pub_status="withheld"))
 
     page = editor_client.get("/admin/").content.decode()

@@ -48,7 +48,7 @@ def published_from_the_wire(source: WireSource, editor) -> list[Article]:
     stories = []
     for n in range(KILLS):
         item = WireItem.objects.get(uri=f"urn:kill:{n}")
-        story = use_item(item, by=editor)
+        story = use_item(item, by=editor).story
         publish_article(story, by=editor)
         stories.append(Article.objects.get(pk=story.pk))
     return stories

@@ -56,7 +56,7 @@ def test_use_this_story_makes_a_draft_with_the_agencys_text(editor, kochi):
     ingest(ninjs())
     item = WireItem.objects.get()
 
-    story = use_item(item, by=editor)
+    story = use_item(item, by=editor).story
 
     assert story.status == Article.Status.DRAFT
     assert story.headline == "Fire at the harbour, version 1"
@@ -71,7 +71,7 @@ def test_use_this_story_makes_a_draft_with_the_agencys_text(editor, kochi):
     assert story.revisions.get().editor == editor
     item.refresh_from_db()
     assert (item.story, item.used_version) == (story, "1")
-    assert use_item(item, by=editor) == story
+    assert use_item(item, by=editor).story == story
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_use_this_story_makes_a_draft_with_the_agencys_text(editor, kochi):
 def test_the_agencys_slugline_in_the_newsrooms_spelling(editor, agency, ours):
     ingest(ninjs(slugline=agency))
 
-    assert use_item(WireItem.objects.get(), by=editor).slugline == ours
+    assert use_item(WireItem.objects.get(), by=editor).story.slugline == ours
 
 
 def test_a_killed_item_cannot_be_used(editor):
@@ -93,7 +93,7 @@ def test_a_killed_item_cannot_be_used(editor):
 
 def published_story_from_lifecycle(editor, kochi, source=None):
     ingest((LIFECYCLE / "1-first.json").read_bytes(), source=source)
-    story = use_item(WireItem.objects.get(), by=editor)
+    story = use_item(WireItem.objects.get(), by=editor).story
     story.headline = "Kochi dockers strike over overtime"
     publish_article(story, by=editor)
     return story

@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.wires.markup import body_from_html, sanitise
-from articles.wires.reading import Format, Limits, PubStatus, RejectedFile, read_wire_file
+from articles.wires.reading import (
+    Format,
+    Kind,
+    Limits,
+    PubStatus,
+    RejectedFile,
+    read_wire_file,
+)
 from tests.wires.helpers import SAMPLES, ninjs
 
 
@@ -37,7 +44,8 @@ def read(path):
 def test_agency_text_items_keep_their_headline_and_body(name, headline, opening):
     [reading] = read(SAMPLES / name)
 
-    assert reading.is_story
+    assert reading.is_queued
+    assert reading.kind == Kind.TEXT
     assert reading.headline == headline
     assert body_from_html(reading.body_html).startswith(opening)
 
@@ -45,8 +53,6 @@ def test_agency_text_items_keep_their_headline_and_body(name, headline, opening)
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("ninjs/3.0-ap_image.json", "a picture, not a text story"),
-        ("newsml-g2/LISTING_3_Photo_in_NewsML-G2.xml", "a picture, not a text story"),
         ("newsml-g2/LISTING_25_An_NITF_marked-up_article_conveyed_in_inlineXML.xml",
          "a contentSet without its newsItem"),
     ],
@@ -54,8 +60,18 @@ def test_agency_text_items_keep_their_headline_and_body(name, headline, opening)
 def test_items_that_are_not_text_stories_are_skipped_with_a_reason(name, reason):
     [reading] = read(SAMPLES / name)
 
-    assert not reading.is_story
+    assert not reading.is_queued
     assert reading.skip_reason.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    "kind", ["graphic", "video", "audio", "composite", "event", "planning", "concept"]
+)
+def test_ninjs_items_neither_text_nor_picture_are_skipped(kind):
+    [reading] = read_wire_file("item.json", ninjs(type=kind))
+
+    assert not reading.is_queued
+    assert "not a text story" in reading.skip_reason
 
 
 def test_every_sample_file_is_read():
