@@ -87,13 +87,19 @@ def store_picture(picture: Picture, upload, inspected: Inspected) -> Picture:
     return picture
 
 
-def add_picture(file, name: str, content_type: str | None = None, *, by=None, **text) -> Picture:
+def add_picture(
+    file, name: str, content_type: str | None = None, *, by=None, fallback=None, **text
+) -> Picture:
     """A picture from anywhere but the admin's form (an agency's item, a command): checked
     and stored as an upload is. `text` holds alt_text, caption, credit...; what it leaves
-    empty is read from the file. Raises `PictureRefused` with the reason."""
+    empty is read from the file, and what the file lacks too is taken from `fallback`.
+    Raises `PictureRefused` with the reason."""
     inspected = check_upload(file, name, content_type)
+    filled = fill_from_metadata(text, inspected.metadata)
+    for field, value in (fallback or {}).items():
+        filled[field] = filled.get(field) or value
     file.name = name
-    return store_picture(Picture(uploaded_by=by, **text), file, inspected)
+    return store_picture(Picture(uploaded_by=by, **filled), file, inspected)
 
 
 def _pages_showing(picture: Picture, change) -> None:

@@ -19,8 +19,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Elements whose content is never the story's text: dropped whole, not unwrapped. An agency's
-# `h1` repeats the headline.
-DROPPED_WITH_CONTENT = {"script", "style", "title", "head", "template", "iframe", "object", "h1"}
+# `h1` repeats the headline; its `figure` is a picture (with its credit and caption), which
+# comes with the item's pictures instead.
+DROPPED_WITH_CONTENT = {
+    "script", "style", "title", "head", "template", "iframe", "object", "h1", "figure",
+}  # fmt: skip
 
 BLOCKS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "br"}
 _BLANK_LINES = re.compile(r"\n\s*\n")

@@ -51,12 +51,14 @@ def library_picture(item: WireItem, picture: AgencyPicture, *, by) -> Picture:
         "alt_text": alt_text_for(picture, item),
         "caption": picture.caption,
         "creator": picture.creator,
-        "credit": picture.credit or item.agency[:200],
-        "copyright": picture.copyright or item.agency[:200],
+        "credit": picture.credit,
+        "copyright": picture.copyright,
         "agency_uri": picture.uri[:255],
     }
+    # Neither the agency's description nor the file names anyone: the agency is the credit.
+    fallback = {"credit": item.agency[:200], "copyright": item.agency[:200]}
     try:
-        return add_picture(io.BytesIO(data), name, content_type, by=by, **text)
+        return add_picture(io.BytesIO(data), name, content_type, by=by, fallback=fallback, **text)
     except IntegrityError:
         # Taken by another editor at the same moment: theirs is the library's.
         return usable(Picture.objects.get(agency_uri=picture.uri))

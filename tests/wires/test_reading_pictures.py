@@ -143,3 +143,11 @@ def test_a_picture_without_a_headline_is_named_by_its_caption():
     [reading] = read_wire_file("item.json", json.dumps(item).encode())
 
     assert reading.headline.startswith("FILE - In this Monday")
+
+
+def test_the_pictures_figure_is_not_part_of_the_text():
+    reading = read("ninjs/3.0-tt_text_image_3.json")
+
+    assert "Karl Melander/TT" not in reading.body_html
+    assert "Arkivbild" not in reading.body_html
+    assert "Aurora 20 skulle omfatta" in reading.body_html
