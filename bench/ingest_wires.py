@@ -1,7 +1,8 @@
 """Benchmark of manage.py ingest_wires on PostgreSQL, against the legacy importer in the same run.
 
 Generates N agency ninjs 3 text items (HTML bodies of 3-8 paragraphs with links, subjects,
-urgency, sluglines, places) and N legacy dumps, then, for each of several rounds, on fresh
+urgency, sluglines, places; one in three with a picture in its associations, described by
+four renditions as TT sends them) and N legacy dumps, then, for each of several rounds, on fresh
 PostgreSQL databases made from one migrated template, times whole commands end to end
 (process start, parsing, sanitising, storing, the queue's search index):
 
@@ -46,8 +47,33 @@ def paragraph(rng: random.Random) -> str:
     return "<p>" + " ".join([*words[:at], link, *words[at + 3 :]]).capitalize() + ".</p>"
 
 
+def picture(rng: random.Random, n: int) -> dict:
+    caption = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 30))).capitalize()
+    sizes = [(4724, 3149, 10_326_191), (1024, 683, 398_957), (1024, 683, 398_957),
+             (256, 171, 32_491)]  # fmt: skip
+    return {
+        "name": "a001",
+        "type": "picture",
+        "uri": f"urn:newsml:bench.example.org:2026:picture:{n:07}",
+        "by": "Bench Photographer/Bench Wire",
+        "descriptions": [{"role": "caption", "value": caption + "."}],
+        "renditions": [
+            {
+                "name": f"r{i}",
+                "contentType": "image/jpeg",
+                "width": width,
+                "height": height,
+                "sizeInBytes": size,
+                "href": f"https://pictures.example.org/{n:07}/r{i}.jpg",
+            }
+            for i, (width, height, size) in enumerate(sizes)
+        ],
+    }
+
+
 def item(rng: random.Random, n: int) -> dict:
     headline = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 10))).capitalize()
+    pictures = {"associations": [picture(rng, n)]} if n % 3 == 0 else {}
     return {
         "uri": f"urn:newsml:bench.example.org:2026:{n:07}",
         "type": "text",
@@ -70,6 +96,7 @@ def item(rng: random.Random, n: int) -> dict:
                 "value": "".join(paragraph(rng) for _ in range(rng.randint(3, 8))),
             }
         ],
+        **pictures,
     }
 
 
