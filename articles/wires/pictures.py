@@ -28,7 +28,7 @@ from ..models import Picture
 from ..pictures.files import CONTENT_TYPES, PictureRefused
 from ..pictures.library import add_picture
 from .models import WireItem, WireSource
-from .reading import AgencyPicture, Kind, Rendition
+from .reading import AgencyPicture, Kind, PubStatus, Rendition
 from .sources import FetchError, get, is_url
 
 # The width the largest rendition readers get is made at (articles/pictures/files.py): a file
@@ -74,16 +74,17 @@ def usable(picture: Picture) -> Picture:
 
 
 def with_renditions(picture: AgencyPicture) -> AgencyPicture:
-    """A picture named by a link alone, with the files its own item in the queue describes."""
+    """The picture as its own item in the queue says, when it came as one: withheld or killed
+    there, it is not taken; named by a link alone, it takes that item's files."""
+    own = WireItem.objects.filter(uri=picture.uri, kind=Kind.PICTURE).first()
+    if own is not None and own.pub_status != PubStatus.USABLE:
+        raise PictureRefused(f"The agency marked this picture {own.pub_status}.")
     if picture.renditions:
         return picture
-    own = WireItem.objects.filter(uri=picture.uri, kind=Kind.PICTURE).first()
     if own is None or not own.pictures:
         raise PictureRefused(
             "The agency's picture has not arrived in the queue yet: its files are not known."
         )
-    if own.pub_status != "usable":
-        raise PictureRefused(f"The agency marked this picture {own.pub_status}.")
     described = own.agency_pictures[0]
     return AgencyPicture(
         uri=picture.uri,

@@ -353,3 +353,18 @@ def test_only_those_who_may_upload_take_agency_pictures(agency_server, feed, med
     with pytest.raises(Exception, match="may not add pictures"):
         add_item_picture(item, 0, by=nobody)
     assert agency_server.requested == []
+
+
+def test_a_picture_the_agency_killed_is_not_taken_from_a_text_item(
+    agency_server, feed, editor, media
+):
+    agency_server.routes = jpeg(hires=images.agency_jpeg())
+    killed = json.loads(picture_item("canceled"))
+    killed["uri"] = TT_PICTURE
+    ingest(json.dumps(killed).encode(), feed)
+
+    story, problem = use_item(ingest(tt_item(), feed), by=editor)
+
+    assert story.lead_picture is None
+    assert problem == "The agency marked this picture canceled."
+    assert agency_server.requested == []
