@@ -35,8 +35,8 @@ def use_item(item: WireItem, *, by) -> Drafted:
     if item.story_id is None and item.pictures:
         # Fetched before the item is locked: a slow agency server holds no lock.
         try:
-            picture = library_picture(item, item.agency_pictures[0], by=by)
-        except PictureRefused as refusal:
+            picture = add_item_picture(item, 0, by=by)
+        except (PictureRefused, PermissionDenied) as refusal:
             problem = str(refusal)
     with transaction.atomic():
         item = WireItem.objects.select_for_update().get(pk=item.pk)

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import override_settings
 from django.urls import reverse
 
@@ -367,4 +368,18 @@ def test_a_picture_the_agency_killed_is_not_taken_from_a_text_item(
 
     assert story.lead_picture is None
     assert problem == "The agency marked this picture canceled."
+    assert agency_server.requested == []
+
+
+def test_use_this_story_by_someone_who_may_not_upload_leaves_the_picture_out(
+    agency_server, feed, media
+):
+    agency_server.routes = jpeg(hires=images.agency_jpeg())
+    writer = UserFactory(is_staff=True)
+    writer.user_permissions.add(Permission.objects.get(codename="add_article"))
+
+    story, problem = use_item(ingest(tt_item(), feed), by=writer)
+
+    assert story.lead_picture is None
+    assert problem == "Your role may not add pictures to the library."
     assert agency_server.requested == []
