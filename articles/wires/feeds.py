@@ -41,7 +41,7 @@ def read_entry(entry, format: Format, agency: str, language: str) -> Reading:
         agency=agency,
         language=language,
         byline=one_line(entry.get("author"), 200),
-        deck=one_line(entry.get("summary"), 1000) if entry.get("content") else "",
+        deck=one_line(entry.get("summary"), 1000, prose=True) if entry.get("content") else "",
         body_html=body(entry),
         subjects=tuple(
             dict.fromkeys(t for tag in entry.get("tags", []) if (t := one_line(tag.get("term"))))

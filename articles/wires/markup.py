@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from ..text import without_hidden_characters
+
 ALLOWED_TAGS = {
     "p", "br", "a", "em", "strong", "b", "i", "u", "q", "cite", "abbr", "sub", "sup",
     "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "div", "section", "span",
@@ -31,8 +33,9 @@ _SPACE = re.compile(r"\s+")
 
 
 def sanitise(markup: str) -> str:
-    """Agency HTML reduced to the allow-list: safe to show to editors as it is."""
-    return nh3.clean(
+    """Agency HTML reduced to the allow-list, with no text direction overridden: safe to show
+    to editors as it is."""
+    clean = nh3.clean(
         markup,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
@@ -40,12 +43,15 @@ def sanitise(markup: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
-    ).strip()
+    )
+    # After cleaning, when character references have been read as the characters they name.
+    return without_hidden_characters(clean, multiline=True).strip()
 
 
 def plain_text_paragraphs(text: str) -> list[str]:
     """Paragraphs of agency plain text: blank lines part them, or single line ends where the
     agency uses no blank lines at all."""
+    text = without_hidden_characters(text, multiline=True)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     parts = _BLANK_LINES.split(text) if _BLANK_LINES.search(text) else text.split("\n")
     return [normalised for part in parts if (normalised := _SPACE.sub(" ", part).strip())]

@@ -105,7 +105,9 @@ def read_item(item: Element) -> Reading:
         ),
         located=one_line(text_of(child(content, "located", "name")), 100),
         deck=one_line(
-            text_of(child(content, "description")) or text_of(child(nitf_head, "abstract")), 1000
+            text_of(child(content, "description")) or text_of(child(nitf_head, "abstract")),
+            1000,
+            prose=True,
         ),
         body_html=body_html,
         subjects=tuple(subject_names(content)),
@@ -131,7 +133,7 @@ def picture_item(item: Element, common: dict) -> Reading:
     captions = sorted(
         children(content, "description"), key=lambda d: d.get("role") != "drol:caption"
     )
-    caption = one_line(text_of(captions[0]) if captions else "", 2000)
+    caption = one_line(text_of(captions[0]) if captions else "", 2000, prose=True)
     picture = AgencyPicture(
         uri=common["uri"],
         caption=caption,

@@ -155,9 +155,8 @@ def picture_from(item: dict, own_uri: str = "") -> AgencyPicture:
     )
     return AgencyPicture(
         uri=own_uri or one_line(item.get("uri"), 255),
-        caption=one_line(
-            text_with_role(item.get("descriptions"), "caption") or description(item), 2000
-        ),
+        caption=one_line(text_with_role(item.get("descriptions"), "caption"), 2000, prose=True)
+        or description(item),
         creator=creator[:200],
         credit=picture_credit(creator, creditline),
         copyright=one_line(item.get("copyrightnotice"), 200) or agency(item),
@@ -166,9 +165,10 @@ def picture_from(item: dict, own_uri: str = "") -> AgencyPicture:
 
 
 def text_with_role(entries, role: str) -> str:
+    """The value of the entry with that role, as the agency wrote it."""
     for entry in by_role(entries, role):
-        if entry.get("role") == role:
-            return one_line(entry.get("value"))
+        if entry.get("role") == role and isinstance(entry.get("value"), str):
+            return entry["value"]
     return ""
 
 
@@ -215,10 +215,10 @@ def headline(item: dict) -> str:
 def description(item: dict) -> str:
     for entry in by_role(item.get("descriptions"), "summary", "text", "abstract"):
         if entry.get("role") not in ("caption", "creditline") and (
-            text := one_line(entry.get("value"), 1000)
+            text := one_line(entry.get("value"), 1000, prose=True)
         ):
             return text
-    return one_line(item.get("description_text"), 1000)
+    return one_line(item.get("description_text"), 1000, prose=True)
 
 
 def body(item: dict) -> str:

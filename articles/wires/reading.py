@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from ..text import without_control_characters
+from ..text import without_control_characters, without_hidden_characters
 
 
 class Format(StrEnum):
@@ -200,11 +200,14 @@ def read_wire_file(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> l
 # Field helpers shared by the parsers: agency values made into the newsroom's.
 
 
-def one_line(value, max_length: int | None = None) -> str:
-    """A single line of text: control characters gone, spaces collapsed, cut at a limit."""
+def one_line(value, max_length: int | None = None, *, prose: bool = False) -> str:
+    """A single line of text: control characters and invisible formatting gone (as the
+    newsroom's own fields refuse them: `articles.text`), spaces collapsed, cut at a limit.
+    `prose` (a summary, a caption) keeps the joiners and isolates its script may need."""
     if not isinstance(value, str):
         return ""
-    text = " ".join(without_control_characters(value).split())
+    visible = without_hidden_characters(without_control_characters(value), multiline=prose)
+    text = " ".join(visible.split())
     return text[:max_length] if max_length else text
 
 

@@ -254,3 +254,23 @@ def test_any_shape_of_ninjs_is_read_or_rejected_never_crashes(item):
 
     assert outcome  # the readings, each with its uri, or the reason for refusing the file
     assert isinstance(outcome, str) or all(outcome)
+
+
+def test_invisible_formatting_is_removed_as_the_newsrooms_own_fields_refuse_it():
+    """A right-to-left override would make a headline read backwards; zero-width characters
+    hide words from search. A summary keeps the joiners its script needs (Persian's ZWNJ)."""
+    override, zero_width, zwnj = "\u202e", "\u200b", "\u200c"
+    data = ninjs(
+        headlines=[{"role": "main", "value": f"Fire{zero_width} at {override}the harbour"}],
+        by=f"Ann{zwnj} Lee",
+        descriptions=[{"role": "summary", "value": f"می{zwnj}خواهم {override}now"}],
+        bodies=[{"role": "main", "contentType": "text/html",
+                 "value": f"<p>Smoke {override}rose &#x202E;high.</p>"}],
+    )  # fmt: skip
+
+    [reading] = read_wire_file("item.json", data)
+
+    assert reading.headline == "Fire at the harbour"
+    assert reading.byline == "Ann Lee"
+    assert reading.deck == f"می{zwnj}خواهم now"
+    assert reading.body_html == "<p>Smoke rose high.</p>"
