@@ -14,6 +14,8 @@ from typing import IO
 
 from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
+from ..text import without_control_characters, without_hidden_characters
+
 # The formats a newsroom photo comes in, by the names Pillow gives them.
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -199,7 +201,10 @@ def _oriented_size(image: Image.Image) -> tuple[int, int]:
 # --- what the file says about itself
 
 
-def _text(value) -> str:
+def _text(value, *, prose: bool = False) -> str:
+    """One line of the file's text, without the control characters and invisible formatting
+    the library's fields refuse (IPTC from old software pads with NULs). A caption (`prose`)
+    keeps the joiners its script may need."""
     if isinstance(value, list):
         value = value[0] if value else b""
     if isinstance(value, bytes):
@@ -207,7 +212,8 @@ def _text(value) -> str:
             value = value.decode("utf-8")
         except UnicodeDecodeError:
             value = value.decode("latin-1")
-    return " ".join(str(value).split())
+    visible = without_hidden_characters(without_control_characters(str(value)), multiline=prose)
+    return " ".join(visible.split())
 
 
 def _iptc(image: Image.Image) -> Metadata:
@@ -216,7 +222,7 @@ def _iptc(image: Image.Image) -> Metadata:
     except (OSError, SyntaxError, ValueError, IndexError):
         return Metadata()
     return Metadata(
-        caption=_text(info.get((2, 120), "")),
+        caption=_text(info.get((2, 120), ""), prose=True),
         creator=_text(info.get((2, 80), "")),
         credit=_text(info.get((2, 110), "")),
         copyright=_text(info.get((2, 116), "")),
@@ -254,7 +260,7 @@ def _xmp(image: Image.Image) -> Metadata:
             continue
         found = found.merged(
             Metadata(
-                caption=_text(_xmp_value(description.get("description", ""))),
+                caption=_text(_xmp_value(description.get("description", "")), prose=True),
                 creator=_text(_xmp_value(description.get("creator", ""))),
                 credit=_text(_xmp_value(description.get("Credit", ""))),
                 copyright=_text(_xmp_value(description.get("rights", ""))),
@@ -266,7 +272,7 @@ def _xmp(image: Image.Image) -> Metadata:
 def _exif(image: Image.Image) -> Metadata:
     exif = image.getexif()
     return Metadata(
-        caption=_text(exif.get(0x010E, "")),
+        caption=_text(exif.get(0x010E, ""), prose=True),
         creator=_text(exif.get(0x013B, "")),
         copyright=_text(exif.get(0x8298, "")),
     )

@@ -31,6 +31,20 @@ def test_iptc_gives_caption_photographer_credit_and_copyright():
     assert metadata.copyright == "© 2023 Newsroom Wire"
 
 
+def test_the_files_text_loses_what_the_librarys_fields_refuse():
+    """Old software pads IPTC with NULs (PostgreSQL stores no NUL); an override reverses text."""
+    jpeg = images.agency_jpeg(
+        caption="Rescuers\x00 search \u202erubble, ami\u200cable",
+        creator="Jane\u200b Doe\x00\x00",
+        xmp=False,
+    )
+
+    metadata = inspected(jpeg).metadata
+
+    assert metadata.caption == "Rescuers search rubble, ami\u200cable"
+    assert metadata.creator == "Jane Doe"
+
+
 def test_xmp_is_read_when_the_file_has_no_iptc():
     data = images.agency_jpeg(caption="", xmp=False)
     assert inspected(data).metadata.caption == ""
