@@ -7,11 +7,13 @@ runs what an upload runs: `check_upload` (the header checks, the metadata, the d
 resident memory (VmHWM) minus the baseline's is the upload's cost. Pillow allocates in C,
 out of tracemalloc's sight, hence whole processes.
 
-Inputs: a 40-megapixel JPEG (7,728 by 5,152, the size of a full-frame camera's photo) and the
-same as PNG (a lossless format has no reduced-scale decoding: the cost is the whole bitmap).
-Medians of --rounds rounds, with their range.
+Inputs: a 40-megapixel JPEG (7,728 by 5,152, the size of a full-frame camera's photo), the
+same JPEG with a colour profile embedded (`jpeg+icc`: its colours are converted to sRGB, as a
+camera's or an agency's Adobe RGB photo is), and the same as PNG (a lossless format has no
+reduced-scale decoding: the cost is the whole bitmap). Medians of --rounds rounds, with their
+range.
 
-Usage: .venv/bin/python bench/picture_memory.py [--rounds 5] [--only jpeg,png]
+Usage: .venv/bin/python bench/picture_memory.py [--rounds 5] [--only jpeg,jpeg+icc,png]
 """
 
 import argparse
@@ -40,7 +42,7 @@ renditions = []
 if work:
     upload = io.BytesIO(data)
     upload.size = len(data)
-    inspected = check_upload(upload, path, "image/" + format)
+    inspected = check_upload(upload, path, "image/" + format.removesuffix("+icc"))
     renditions = make_renditions(inspected)
 # VmHWM: this process's own peak; ru_maxrss would carry over the parent's from before exec.
 status = dict(line.split(":", 1) for line in open("/proc/self/status"))
@@ -55,17 +57,18 @@ print(json.dumps({
 def make_photo(folder: Path, format: str) -> Path:
     """A 40-megapixel picture with a camera's grain, so that it is as large as a real photo's
     file (a smooth test image compresses to almost nothing)."""
-    from PIL import Image
+    from PIL import Image, ImageCms
 
     size = (7728, 5152)
     grain = [Image.effect_noise(size, 40).point(lambda v, k=k: (v + k) % 256) for k in (0, 60, 120)]
     photo = Image.merge("RGB", grain)
-    path = folder / f"photo-40mp.{'jpg' if format == 'jpeg' else format}"
-    photo.save(
-        path,
-        "JPEG" if format == "jpeg" else "PNG",
-        **({"quality": 90} if format == "jpeg" else {"compress_level": 1}),
-    )
+    if format == "png":
+        path = folder / "photo-40mp.png"
+        photo.save(path, "PNG", compress_level=1)
+        return path
+    path = folder / f"photo-40mp-{format}.jpg"
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    photo.save(path, "JPEG", quality=90, **({"icc_profile": profile} if "icc" in format else {}))
     return path
 
 
@@ -90,7 +93,7 @@ def run(path: Path, format: str, work: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--only", default="jpeg,png")
+    parser.add_argument("--only", default="jpeg,jpeg+icc,png")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsroom-picture-bench-") as folder:
         for format in arguments.only.split(","):
@@ -103,7 +106,7 @@ def main() -> None:
                 seconds.append(upload["seconds"])
             size = path.stat().st_size / MIB
             print(
-                f"{format:5} 40 MP, file {size:.1f} MiB, {upload['renditions']} renditions: "
+                f"{format:8} 40 MP, file {size:.1f} MiB, {upload['renditions']} renditions: "
                 f"peak memory above baseline median {statistics.median(costs):.0f} MiB "
                 f"(range {min(costs):.0f}-{max(costs):.0f}), baseline "
                 f"{baseline['peak_kib'] / 1024:.0f} MiB; time median "

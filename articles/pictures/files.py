@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import IO
 
-from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
 from ..text import without_control_characters, without_hidden_characters
 
@@ -299,8 +299,27 @@ def _encode(image: Image.Image, format: str) -> bytes:
     return buffer.getvalue()
 
 
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# The modes whose colours a profile can describe here; a palette or a bit map is left as it is.
+PROFILED_MODES = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB", "L": "RGB"}
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The colours the file's own profile means, in sRGB. Renditions carry no profile, and a
+    browser reads a file without one as sRGB: an agency's Adobe RGB or a print desk's CMYK
+    left as numbers would look washed out or wrong."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in PROFILED_MODES:
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, SRGB, outputMode=PROFILED_MODES[image.mode])
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # a broken profile: the numbers as they are, as a browser would show them
+
+
 def _upright(inspected: Inspected) -> Image.Image:
-    image = ImageOps.exif_transpose(inspected.image)
+    image = _in_srgb(ImageOps.exif_transpose(inspected.image))
     if image.mode not in ("RGB", "RGBA"):
         has_alpha = "A" in image.getbands() or "transparency" in image.info
         image = image.convert("RGBA" if has_alpha else "RGB")

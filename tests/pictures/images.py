@@ -4,7 +4,7 @@ import io
 import struct
 import zlib
 
-from PIL import Image
+from PIL import Image, ImageCms
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -104,3 +104,24 @@ SVG_WITH_SCRIPT = (
     b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
     b"<script>alert(document.cookie)</script></svg>"
 )
+
+
+def swapped_primaries_profile() -> bytes:
+    """An ICC profile whose red primary is sRGB's blue and whose blue is sRGB's red: a file
+    tagged with it means blue where its numbers say red, so converting is plain to see."""
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    count = struct.unpack_from(">I", profile, 128)[0]
+    tags = {}
+    for index in range(count):
+        signature, offset, size = struct.unpack_from(">4sII", profile, 132 + 12 * index)
+        tags[signature] = (index, offset, size)
+    (red, *red_data), (blue, *blue_data) = tags[b"rXYZ"], tags[b"bXYZ"]
+    struct.pack_into(">4sII", profile, 132 + 12 * red, b"rXYZ", *blue_data)
+    struct.pack_into(">4sII", profile, 132 + 12 * blue, b"bXYZ", *red_data)
+    return bytes(profile)
+
+
+def red_with_profile(format: str, icc_profile: bytes, mode: str = "RGB") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, (800, 600), (220, 20, 20)).save(buffer, format, icc_profile=icc_profile)
+    return buffer.getvalue()

@@ -108,6 +108,30 @@ def test_orientation_is_applied_to_the_size_and_the_renditions():
     assert (widest.width, widest.height) == (800, 1200)
 
 
+@pytest.mark.parametrize(("format", "name"), [("JPEG", "photo.jpg"), ("PNG", "photo.png"),
+                                             ("WEBP", "photo.webp")])  # fmt: skip
+def test_colours_are_converted_to_srgb_by_the_files_own_profile(format, name):
+    data = images.red_with_profile(format, images.swapped_primaries_profile())
+
+    renditions = make_renditions(inspected(data, name, None))
+
+    for rendition in renditions:
+        with Image.open(io.BytesIO(rendition.content)) as picture:
+            red, _, blue = picture.convert("RGB").getpixel((5, 5))
+            assert blue > 180 > 60 > red, (rendition.width, rendition.format)
+            assert "icc_profile" not in picture.info
+
+
+def test_a_file_with_a_broken_profile_keeps_its_numbers():
+    data = images.red_with_profile("JPEG", b"not a profile")
+
+    [first, *_] = make_renditions(inspected(data))
+
+    with Image.open(io.BytesIO(first.content)) as picture:
+        red, _, blue = picture.convert("RGB").getpixel((5, 5))
+        assert red > 180 > 60 > blue
+
+
 def test_a_small_picture_is_never_enlarged():
     renditions = make_renditions(inspected(images.plain("PNG", 500, 300), "small.png", None))
 
