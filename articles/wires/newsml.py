@@ -9,6 +9,7 @@ from xml.etree.ElementTree import Element
 from .markup import html_from_plain_text, sanitise
 from .reading import (
     MAX_PICTURES,
+    MAX_RENDITIONS,
     AgencyPicture,
     Format,
     Kind,
@@ -148,7 +149,7 @@ def picture_item(item: Element, common: dict) -> Reading:
                 height=dimension(remote.get("height")),
                 size=dimension(remote.get("size")),
             )
-            for remote in children(child(item, "contentSet"), "remoteContent")[:MAX_PICTURES]
+            for remote in children(child(item, "contentSet"), "remoteContent")[:MAX_RENDITIONS]
             if one_line(remote.get("href"))
         ),
     )

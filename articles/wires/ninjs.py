@@ -10,6 +10,7 @@ import json
 from .markup import html_from_plain_text, sanitise
 from .reading import (
     MAX_PICTURES,
+    MAX_RENDITIONS,
     AgencyPicture,
     Format,
     Kind,
@@ -190,7 +191,7 @@ def renditions(entries) -> tuple[Rendition, ...]:
                     size=dimension(entry.get("sizeinbytes")),
                 )
             )
-    return tuple(found[:MAX_PICTURES])
+    return tuple(found[:MAX_RENDITIONS])
 
 
 def lower_keys(value) -> dict:

@@ -83,6 +83,8 @@ class AgencyPicture:
 
 # Pictures read with one text item, at most: an agency's gallery is not a story's lead picture.
 MAX_PICTURES = 10
+# Files read of one picture, at most (agencies send three to five sizes).
+MAX_RENDITIONS = 10
 
 
 def picture_credit(creator: str, creditline: str) -> str:
