@@ -201,10 +201,16 @@ def _oriented_size(image: Image.Image) -> tuple[int, int]:
 # --- what the file says about itself
 
 
+# The longest text read from a file: the library's one-line fields hold 200 characters; a
+# caption is cut where no real one runs.
+LINE_LIMIT = 200
+CAPTION_LIMIT = 2000
+
+
 def _text(value, *, prose: bool = False) -> str:
     """One line of the file's text, without the control characters and invisible formatting
-    the library's fields refuse (IPTC from old software pads with NULs). A caption (`prose`)
-    keeps the joiners its script may need."""
+    the library's fields refuse (IPTC from old software pads with NULs), cut to what the
+    library holds. A caption (`prose`) keeps the joiners its script may need."""
     if isinstance(value, list):
         value = value[0] if value else b""
     if isinstance(value, bytes):
@@ -213,7 +219,7 @@ def _text(value, *, prose: bool = False) -> str:
         except UnicodeDecodeError:
             value = value.decode("latin-1")
     visible = without_hidden_characters(without_control_characters(str(value)), multiline=prose)
-    return " ".join(visible.split())
+    return " ".join(visible.split())[: CAPTION_LIMIT if prose else LINE_LIMIT]
 
 
 def _iptc(image: Image.Image) -> Metadata:

@@ -61,14 +61,15 @@ def _store_renditions(picture: Picture, inspected: Inspected) -> list[dict]:
     return described
 
 
-def store_picture(picture: Picture, upload, inspected: Inspected) -> Picture:
+def store_picture(picture: Picture, upload, inspected: Inspected, fallback=None) -> Picture:
     """A new picture in the library: the original kept privately, its renditions made.
 
-    `picture` holds the editor's text; what they left empty is filled from the file.
+    `picture` holds the editor's text; what they left empty is filled from the file, and what
+    the file lacks too from `fallback`.
     """
     values = {name: getattr(picture, name) for name in EDITABLE_TEXT}
     for name, value in fill_from_metadata(values, inspected.metadata).items():
-        setattr(picture, name, value)
+        setattr(picture, name, value or (fallback or {}).get(name, ""))
     picture.width, picture.height = inspected.width, inspected.height
     upload.seek(0)
     picture.image.save(upload.name, upload, save=False)
@@ -95,11 +96,8 @@ def add_picture(
     empty is read from the file, and what the file lacks too is taken from `fallback`.
     Raises `PictureRefused` with the reason."""
     inspected = check_upload(file, name, content_type)
-    filled = fill_from_metadata(text, inspected.metadata)
-    for field, value in (fallback or {}).items():
-        filled[field] = filled.get(field) or value
     file.name = name
-    return store_picture(Picture(uploaded_by=by, **filled), file, inspected)
+    return store_picture(Picture(uploaded_by=by, **text), file, inspected, fallback)
 
 
 def _pages_showing(picture: Picture, change) -> None:

@@ -95,6 +95,8 @@ class WireItemAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         item = get_object_or_404(WireItem, pk=pk)
+        if not self.has_view_permission(request, item):
+            raise PermissionDenied
         try:
             story, picture_problem = use_item(item, by=request.user)
         except (WorkflowError, PermissionDenied) as error:
@@ -109,6 +111,8 @@ class WireItemAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         item = get_object_or_404(WireItem, pk=pk)
+        if not self.has_view_permission(request, item):
+            raise PermissionDenied
         try:
             picture = add_item_picture(item, index, by=request.user)
         except (PictureRefused, PermissionDenied) as error:

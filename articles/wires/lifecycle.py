@@ -34,12 +34,11 @@ WIRE_DESK_USERNAME = "agency-wire"
 def follow(result) -> None:
     """Act on a stored result whose item has a story: called once per new version."""
     item: WireItem | None = result.item
-    if result.outcome != "updated" or item is None:
+    if item is not None and item.is_picture and result.outcome in ("new", "updated"):
+        # The library may hold the picture already, taken from a text item that carried it.
+        follow_picture(item)
         return
-    if item.is_picture:
-        follow_picture(result.previous, item)
-        return
-    if item.story_id is None:
+    if result.outcome != "updated" or item is None or item.story_id is None:
         return
     alert = describe(result.previous, item)
     WireItem.objects.filter(pk=item.pk).update(desk_alert=alert, desk_alert_at=timezone.now())
@@ -50,14 +49,17 @@ def follow(result) -> None:
         withdraw(item, story)
 
 
-def follow_picture(previous: WireItem, item: WireItem) -> None:
+def follow_picture(item: WireItem) -> None:
     """The agency holds back or kills a picture the library took from it."""
     if item.pub_status == PubStatus.USABLE:
         return  # a new caption or file is the editors' to take, never applied to pages
     picture = Picture.objects.usable().filter(agency_uri=item.uri).first()
     if picture is None:
         return
-    alert = describe(previous, item)
+    held = "killed" if item.pub_status == PubStatus.CANCELED else "withheld"
+    alert = f"{item.agency or 'The agency'} {held} the picture this story shows."
+    if item.ed_note:
+        alert += f"\nNote to editors: {item.ed_note}"
     for story in Article.objects.filter(lead_picture=picture):
         notify(editors_of(story), kind=NOTICE_KINDS[item.pub_status], article=story, message=alert)
     if item.pub_status == PubStatus.CANCELED and withdraws_on_kill(item):

@@ -167,7 +167,7 @@ def picture_from(item: dict, own_uri: str = "") -> AgencyPicture:
 
 def text_with_role(entries, role: str) -> str:
     """The value of the entry with that role, as the agency wrote it."""
-    for entry in by_role(entries, role):
+    for entry in by_role(entries):
         if entry.get("role") == role and isinstance(entry.get("value"), str):
             return entry["value"]
     return ""

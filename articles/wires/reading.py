@@ -94,13 +94,21 @@ def picture_credit(creator: str, creditline: str) -> str:
     return (creditline or creator)[:200]
 
 
-def dimension(value) -> int | None:
-    """A width, height or size in an agency's description: a positive whole number or None."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+def whole_number(value, max_digits: int = 12) -> int | None:
+    """An agency's number, given as a number or as decimal digits; None for anything else
+    ("²" is a digit to Python but no number; a thousand digits are no version)."""
+    if isinstance(value, str):
+        text = value.strip()
+        value = int(text) if text.isdecimal() and len(text) <= max_digits else None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**max_digits:
         return value
     return None
+
+
+def dimension(value) -> int | None:
+    """A width, height or size in an agency's description: a positive whole number or None."""
+    number = whole_number(value)
+    return number if number is not None and number > 0 else None
 
 
 @dataclass(frozen=True)
@@ -138,9 +146,7 @@ class Reading:
     @property
     def version_number(self) -> int | None:
         """The agency's version as a number, for ordering (ninjs carries it as a string)."""
-        if self.version is not None and self.version.strip().isdigit():
-            return int(self.version)
-        return None
+        return None if self.version is None else whole_number(self.version, max_digits=18)
 
 
 _XML_ROOT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
@@ -226,11 +232,8 @@ def parse_time(value) -> datetime | None:
 
 def parse_urgency(value) -> int | None:
     """IPTC urgency 1 (flash) to 9; anything else is no urgency."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9:
-        return value
-    return None
+    number = whole_number(value)
+    return number if number is not None and 1 <= number <= 9 else None
 
 
 def parse_pub_status(value, format: Format) -> PubStatus:

@@ -3,6 +3,7 @@ over HTTP with conditional GET, a timeout and a size cap. And the follower, whic
 configured source on its interval, one follower at a time however many servers run it."""
 
 import fcntl
+import http.client
 import signal
 import threading
 import time
@@ -22,6 +23,10 @@ from .models import WireSource
 from .reading import Limits, RejectedFile, format_for_name, read_wire_file
 
 USER_AGENT = "Newsroom wire ingest"
+# The timeout bounds each wait for the server; the whole reply gets this many times it, so that
+# a server sending a byte at a time cannot hold a worker for ever.
+REPLY_TIMEOUTS = 3
+READ_BYTES = 64 * 1024
 # pg_try_advisory_lock's key: "NEWSWIRE" in ASCII.
 FOLLOWER_LOCK_KEY = 0x4E45575357495245
 
@@ -44,15 +49,22 @@ def get(url: str, *, max_bytes: int, headers=None, opener=None) -> tuple[bytes |
     timeout, never reading more than `max_bytes`. Raises FetchError with the reason."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
     open_url = opener.open if opener else urllib.request.urlopen
+    timeout = settings.WIRE_FETCH_TIMEOUT_SECONDS
+    allowed = REPLY_TIMEOUTS * timeout
+    deadline = time.monotonic() + allowed
     try:
-        with open_url(request, timeout=settings.WIRE_FETCH_TIMEOUT_SECONDS) as reply:
+        with open_url(request, timeout=timeout) as reply:
             length = reply.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
+            if length and length.isdecimal() and int(length) > max_bytes:
                 raise TooLarge(int(length), max_bytes)
-            data = reply.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise TooLarge(len(data), max_bytes)
-            return data, reply.headers
+            data = bytearray()
+            while chunk := reply.read1(min(READ_BYTES, max_bytes + 1 - len(data))):
+                data += chunk
+                if len(data) > max_bytes:
+                    raise TooLarge(len(data), max_bytes)
+                if time.monotonic() > deadline:
+                    raise FetchError(f"cannot fetch {url}: the reply took over {allowed:g} s")
+            return bytes(data), reply.headers
     except urllib.error.HTTPError as error:
         if error.code == 304:
             return None, error.headers
@@ -60,6 +72,9 @@ def get(url: str, *, max_bytes: int, headers=None, opener=None) -> tuple[bytes |
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise FetchError(f"cannot fetch {url}: {reason}") from None
+    except (http.client.HTTPException, ValueError) as error:
+        # A reply that is not HTTP, cut short, or an address that is not one.
+        raise FetchError(f"cannot fetch {url}: {type(error).__name__} {error}".strip()) from None
 
 
 def fetch(url: str, *, etag: str = "", last_modified: str = "", limits: Limits):

@@ -45,6 +45,15 @@ def test_the_files_text_loses_what_the_librarys_fields_refuse():
     assert metadata.creator == "Jane Doe"
 
 
+def test_the_files_text_is_cut_to_what_the_library_holds():
+    jpeg = images.agency_jpeg(caption="word " * 1000, credit="Agency " * 100, xmp=True)
+
+    metadata = inspected(jpeg).metadata
+
+    assert len(metadata.credit) == 200
+    assert len(metadata.caption) == 2000
+
+
 def test_xmp_is_read_when_the_file_has_no_iptc():
     data = images.agency_jpeg(caption="", xmp=False)
     assert inspected(data).metadata.caption == ""
@@ -120,6 +129,28 @@ def test_colours_are_converted_to_srgb_by_the_files_own_profile(format, name):
             red, _, blue = picture.convert("RGB").getpixel((5, 5))
             assert blue > 180 > 60 > red, (rendition.width, rendition.format)
             assert "icc_profile" not in picture.info
+
+
+def test_a_transparent_picture_keeps_its_transparency_through_the_conversion():
+    data = images.red_with_profile("PNG", images.swapped_primaries_profile(), mode="RGBA")
+
+    webp = make_renditions(inspected(data, "photo.png", None))[0]
+
+    with Image.open(io.BytesIO(webp.content)) as picture:
+        red, _, blue, alpha = picture.convert("RGBA").getpixel((5, 5))
+        assert (blue > 180 > 60 > red, alpha) == (True, 255)
+
+
+def test_a_profile_for_other_colours_than_the_files_keeps_its_numbers():
+    buffer = io.BytesIO()
+    Image.new("L", (800, 600), 200).save(
+        buffer, "JPEG", icc_profile=images.swapped_primaries_profile()
+    )
+
+    [first, *_] = make_renditions(inspected(buffer.getvalue()))
+
+    with Image.open(io.BytesIO(first.content)) as picture:
+        assert abs(picture.convert("L").getpixel((5, 5)) - 200) < 5
 
 
 def test_a_file_with_a_broken_profile_keeps_its_numbers():

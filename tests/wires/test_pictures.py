@@ -2,8 +2,12 @@
 fetched from a real local agency server or beside the item's file, checked as uploads are,
 bounded in where they may come from, and withdrawn by the agency's kill."""
 
+import contextlib
 import json
 import shutil
+import socket
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -17,10 +21,12 @@ from articles.pictures.files import PictureRefused
 from articles.pictures.library import withdraw_picture
 from articles.wires.ingest import ingest_documents, ingest_paths
 from articles.wires.models import WireItem, WireSource
+from articles.wires.pictures import is_public
 from articles.wires.reading import read_wire_file
 from articles.wires.use import add_item_picture, use_item
 from tests.factories import UserFactory
 from tests.pictures import images
+from tests.site.servers import port
 from tests.wires.helpers import AGENCY, SAMPLES, TT_PICTURE, agency_files, jpeg, ninjs, tt_item
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +155,7 @@ def test_an_agency_address_may_not_reach_the_newsrooms_own_network(agency_server
     # No feed names this host: 127.0.0.1 is the newsroom's own machine.
     _, problem = use_item(ingest(tt_item()), by=editor)
 
-    assert "is not a public address" in problem
+    assert "cannot fetch from 127.0.0.1: it is not a public address" in problem
     assert agency_server.requested == []
 
 
@@ -160,7 +166,7 @@ def test_a_redirect_into_the_newsrooms_network_is_refused(agency_server, feed, e
     _, problem = use_item(ingest(tt_item(preview="ftp://x/", watermark="", thumb=""), feed),
                           by=editor)  # fmt: skip
 
-    assert "169.254.169.254 is not a public address" in problem
+    assert "cannot fetch from 169.254.169.254: it is not a public address" in problem
     assert Picture.objects.count() == 0
 
 
@@ -331,7 +337,7 @@ def test_a_refused_picture_is_told_on_the_item_page(agency_server, feed, editor_
         reverse("admin:wires_wireitem_add_picture", args=[item.pk, 0]), follow=True
     )
 
-    assert "could not be fetched" in response.content.decode()
+    assert "could not be taken" in response.content.decode()
     assert Picture.objects.count() == 0
 
 
@@ -382,4 +388,182 @@ def test_use_this_story_by_someone_who_may_not_upload_leaves_the_picture_out(
 
     assert story.lead_picture is None
     assert problem == "Your role may not add pictures to the library."
+    assert agency_server.requested == []
+
+
+# What the reviewers of agency files found: addresses, replies and timings an agency can send.
+
+
+def test_a_file_whose_address_has_no_extension_is_named_by_its_type(
+    agency_server, feed, editor, media
+):
+    """AP's files end in `/download`."""
+    agency_server.routes = {
+        "/media/download": (200, {"Content-Type": "image/png"}, images.plain("PNG", 1800, 1200))
+    }
+    photo = json.loads(picture_item())
+    photo["renditions"][0].update(href=f"{AGENCY}/media/download", contentType="")
+
+    picture = add_item_picture(ingest(json.dumps(photo).encode(), feed), 0, by=editor)
+
+    assert picture.image.name.endswith(".png")
+    assert picture.width == 1800
+
+
+@pytest.mark.parametrize(
+    ("href", "reason"),
+    [
+        ("http://1.1.1.1:abc/x.jpg", "cannot fetch"),
+        ("http://[::1/x.jpg", "is not a valid address"),
+        ("ftp://agency.example/x.jpg", "is not an http(s) address"),
+    ],
+)
+def test_an_address_that_is_not_one_leaves_a_draft_without_the_picture(
+    feed, editor, media, href, reason
+):
+    story, problem = use_item(ingest(tt_item(hires=href, preview=href, watermark=href), feed),
+                              by=editor)  # fmt: skip
+
+    assert story.pk is not None
+    assert reason in problem
+
+
+@pytest.fixture
+def raw_server():
+    """A server that answers each connection with `reply` (bytes, or a callable given the
+    socket), for replies no HTTP server would send."""
+    listener = socket.create_server(("127.0.0.1", port(71)))
+    listener.settimeout(0.1)
+    state = {"reply": b""}
+    stopping = threading.Event()
+
+    def serve():
+        while not stopping.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection, contextlib.suppress(OSError):
+                connection.recv(65536)
+                reply = state["reply"]
+                reply(connection) if callable(reply) else connection.sendall(reply)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield state
+    stopping.set()
+    thread.join()
+    listener.close()
+
+
+def raw_feed() -> WireSource:
+    location = f"http://127.0.0.1:{port(71)}/feed.json"
+    return WireSource.objects.create(name="Odd agency", kind="url", location=location)
+
+
+def test_a_reply_that_is_not_http_is_a_reason_not_an_error(raw_server, editor, media):
+    raw_server["reply"] = b"HELLO\r\n\r\n"
+    address = f"http://127.0.0.1:{port(71)}/x.jpg"
+
+    story, problem = use_item(ingest(tt_item(hires=address), raw_feed()), by=editor)
+
+    assert story.lead_picture is None
+    assert "BadStatusLine" in problem
+
+
+@override_settings(WIRE_FETCH_TIMEOUT_SECONDS=0.3)
+def test_a_reply_sent_a_byte_at_a_time_is_given_up(raw_server, editor, media):
+    def drip(connection):
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n\r\n")
+        for byte in images.agency_jpeg()[:40]:
+            connection.sendall(bytes([byte]))
+            time.sleep(0.1)
+
+    raw_server["reply"] = drip
+    address = f"http://127.0.0.1:{port(71)}/x.jpg"
+
+    _, problem = use_item(ingest(tt_item(hires=address), raw_feed()), by=editor)
+
+    assert "the reply took over 0.9 s" in problem  # each byte came well within the timeout
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "fd00::1", "::ffff:10.0.0.1",
+     "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1"],
+)  # fmt: skip
+def test_private_addresses_however_written_are_not_public(address):
+    assert not is_public(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1::1"])
+def test_public_addresses_are(address):
+    assert is_public(address)
+
+
+def test_a_picture_withheld_after_it_was_taken_is_not_taken_again(
+    agency_server, feed, editor, media
+):
+    agency_server.routes = jpeg(main=images.agency_jpeg())
+    first = add_item_picture(ingest(picture_item(), feed), 0, by=editor)
+    ingest(picture_item("withheld", version="2"), feed)
+    story_item = ninjs(associations=[{"type": "picture", "uri": json.loads(picture_item())["uri"]}])
+
+    story, problem = use_item(ingest(story_item, feed), by=editor)
+
+    assert story.lead_picture is None
+    assert problem == "The agency marked this picture withheld."
+    first.refresh_from_db()
+    assert not first.is_withdrawn  # withheld: flagged, not withdrawn
+
+
+def test_a_kill_arriving_as_the_pictures_first_item_withdraws_it(
+    agency_server, feed, editor, media
+):
+    """The library took the picture from a text item's associations; the picture's own item
+    first reaches the queue as a kill."""
+    agency_server.routes = jpeg(hires=images.agency_jpeg())
+    picture = use_item(ingest(tt_item(), feed), by=editor).story.lead_picture
+    killed = json.loads(picture_item("canceled"))
+    killed["uri"] = TT_PICTURE
+
+    ingest(json.dumps(killed).encode(), feed)
+
+    picture.refresh_from_db()
+    assert picture.is_withdrawn
+
+
+def test_a_picture_without_a_uri_is_named_by_its_file(agency_server, feed, editor, media):
+    agency_server.routes = jpeg(hires=images.agency_jpeg())
+    first = use_item(ingest(tt_item("urn:tt:1", picture_uri=""), feed), by=editor).story
+    second = use_item(ingest(tt_item("urn:tt:2", picture_uri=""), feed), by=editor).story
+
+    assert first.lead_picture == second.lead_picture
+    assert first.lead_picture.agency_uri == f"file:{AGENCY}/hires.jpg"
+    assert agency_server.requested == ["/hires.jpg"]
+
+
+def test_alt_text_taken_from_a_caption_loses_what_alt_text_refuses(
+    agency_server, feed, editor, media
+):
+    agency_server.routes = jpeg(hires=images.agency_jpeg())
+    item = json.loads(tt_item())
+    item["associations"][0]["descriptions"][0]["value"] = "Ami\u200cable \u2067crowd\u2069"
+
+    picture = use_item(ingest(json.dumps(item).encode(), feed), by=editor).story.lead_picture
+
+    assert picture.caption == "Ami\u200cable \u2067crowd\u2069"  # a caption keeps them
+    assert picture.alt_text == "Amiable crowd"
+    picture.full_clean()
+
+
+def test_the_queues_picture_pages_are_for_those_who_may_read_the_queue(
+    agency_server, feed, client, media
+):
+    item = ingest(picture_item(), feed)
+    client.force_login(UserFactory(is_staff=True))  # staff, in no group
+
+    response = client.post(reverse("admin:wires_wireitem_add_picture", args=[item.pk, 0]))
+
+    assert response.status_code == 403
     assert agency_server.requested == []

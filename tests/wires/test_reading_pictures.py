@@ -151,3 +151,22 @@ def test_the_pictures_figure_is_not_part_of_the_text():
     assert "Karl Melander/TT" not in reading.body_html
     assert "Arkivbild" not in reading.body_html
     assert "Aurora 20 skulle omfatta" in reading.body_html
+
+
+@pytest.mark.parametrize("odd", ["\u00b2", "1" * 1000, "-5", "1e3", 10**40, 0])
+def test_a_number_that_is_no_size_is_unknown(odd):
+    rendition = {"href": "https://cdn.example/1.jpg", "width": odd, "sizeInBytes": odd}
+    data = ninjs(associations=[{"type": "picture", "uri": "urn:p", "renditions": [rendition]}])
+
+    [reading] = read_wire_file("item.json", data)
+
+    assert reading.pictures[0].renditions == (Rendition("https://cdn.example/1.jpg"),)
+
+
+@pytest.mark.parametrize("version", ["\u00b2", "9" * 30])
+def test_a_version_that_is_no_number_is_kept_as_text_and_not_ordered_by(version):
+    [reading] = read_wire_file("item.json", ninjs(version=version, urgency="\u00b2"))
+
+    assert reading.version == version[:40]
+    assert reading.version_number is None
+    assert reading.urgency is None
