@@ -41,7 +41,8 @@ def ninjs(uri="urn:test:story-1", version="1", pub_status="usable", **fields) ->
 
 
 class AgencyFiles(BaseHTTPRequestHandler):
-    """An agency's picture server: `routes` maps a path to (status, headers, body)."""
+    """An agency's picture server: `routes` maps a path to (status, headers, body); a body
+    may be a function, called when the file is asked for, that gives the bytes."""
 
     routes: dict = {}
     requested: list = []
@@ -49,6 +50,7 @@ class AgencyFiles(BaseHTTPRequestHandler):
     def do_GET(self):
         type(self).requested.append(self.path)
         status, headers, body = self.routes.get(self.path, (404, {}, b"not here"))
+        body = body() if callable(body) else body
         self.send_response(status)
         for name, value in {"Content-Length": str(len(body)), **headers}.items():
             self.send_header(name, value)

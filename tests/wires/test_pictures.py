@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -567,3 +568,24 @@ def test_the_queues_picture_pages_are_for_those_who_may_read_the_queue(
 
     assert response.status_code == 403
     assert agency_server.requested == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kill_arriving_while_the_file_is_fetched_withdraws_it_once_stored(
+    agency_server, feed, editor, media
+):
+    item = ingest(picture_item(), feed)
+
+    def kill_then_answer():
+        """The agency's kill reaches the queue while its server sends the file."""
+        try:
+            ingest(picture_item("canceled", version="2"), feed)
+        finally:
+            connection.close()  # the server thread's own
+        return images.agency_jpeg()
+
+    agency_server.routes = {"/main.jpg": (200, {"Content-Type": "image/jpeg"}, kill_then_answer)}
+
+    with pytest.raises(PictureRefused, match="marked this picture canceled"):
+        add_item_picture(item, 0, by=editor)
+    assert Picture.objects.get().is_withdrawn
