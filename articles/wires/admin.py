@@ -91,39 +91,42 @@ class WireItemAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def use_view(self, request, pk):
+    def item_action(self, request, pk, act):
+        """A POST, by someone who may read the queue, that `act(item)` answers with the address
+        to go to; a refusal is told on the item's page."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         item = get_object_or_404(WireItem, pk=pk)
         if not self.has_view_permission(request, item):
             raise PermissionDenied
         try:
-            story, picture_problem = use_item(item, by=request.user)
-        except (WorkflowError, PermissionDenied) as error:
+            return HttpResponseRedirect(act(item))
+        except (WorkflowError, PictureRefused, PermissionDenied) as error:
             messages.error(request, str(error.args[0] if error.args else error))
             return HttpResponseRedirect(reverse("admin:wires_wireitem_change", args=[pk]))
-        messages.success(request, f"A draft was made from the agency's version {item.version}.")
-        if picture_problem:
-            messages.warning(request, f"Its picture was not attached. {picture_problem}")
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[story.pk]))
+
+    def use_view(self, request, pk):
+        def use(item):
+            story, picture_problem = use_item(item, by=request.user)
+            messages.success(request, f"A draft was made from the agency's version {item.version}.")
+            if picture_problem:
+                messages.warning(request, f"Its picture was not attached. {picture_problem}")
+            return reverse("admin:articles_article_change", args=[story.pk])
+
+        return self.item_action(request, pk, use)
 
     def add_picture_view(self, request, pk, index):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        item = get_object_or_404(WireItem, pk=pk)
-        if not self.has_view_permission(request, item):
-            raise PermissionDenied
-        try:
+        def add(item):
             picture = add_item_picture(item, index, by=request.user)
-        except (PictureRefused, PermissionDenied) as error:
-            messages.error(request, str(error.args[0] if error.args else error))
-            return HttpResponseRedirect(reverse("admin:wires_wireitem_change", args=[pk]))
-        messages.success(
-            request,
-            "The agency's picture is in the library, with its caption and credit. Its alt text "
-            "is the agency's caption: say what the picture shows if the caption does not.",
-        )
-        return HttpResponseRedirect(reverse("admin:articles_picture_change", args=[picture.pk]))
+            messages.success(
+                request,
+                "The agency's picture is in the library, with its caption and credit. Its alt "
+                "text is the agency's caption: say what the picture shows if the caption does "
+                "not.",
+            )
+            return reverse("admin:articles_picture_change", args=[picture.pk])
+
+        return self.item_action(request, pk, add)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
