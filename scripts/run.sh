@@ -20,6 +20,9 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then
 fi
 # A few dozen stories of the last days, once: the command leaves an existing demo alone.
 python manage.py demo_newsroom
+# The agencies' sample files in the wire queue (admin, "Agency wires"): again is a no-op.
+echo "Reading the sample agency wires (samples/wires) into the wire queue"
+python manage.py ingest_wires samples/wires
 
 echo
 echo "Newsroom: http://$ADDRESS/  (the editors' admin: http://$ADDRESS/admin/)"

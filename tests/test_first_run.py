@@ -93,6 +93,7 @@ def test_the_first_run_prints_no_error_and_says_where_and_how_to_log_in(first_ru
     assert re.search(r"Editor login: editor / \S{12,}", output)
     assert "7 files read: 5 new, 0 updated, 0 unchanged, 0 conflicts, 2 rejected." in output
     assert "Demo newsroom: 37 stories" in output
+    assert "13 items read: 9 new, 2 updated, 1 unchanged, 1 skipped; 0 files rejected." in output
 
 
 def test_the_home_page_shows_the_demo_newsroom_and_its_tag_page_lists_stories(first_run):
