@@ -92,6 +92,14 @@ def without_hidden_characters(text: str, *, multiline: bool = False) -> str:
     return (_HIDDEN_IN_TEXT if multiline else _HIDDEN_IN_A_LINE).sub("", text)
 
 
+def visible_line(text: str, *, prose: bool = False) -> str:
+    """`text` on one line: control characters and the invisible formatting a one-line field
+    refuses removed, spaces collapsed. `prose` (a caption, a summary) keeps the joiners and
+    isolates its script may need."""
+    visible = without_hidden_characters(without_control_characters(text), multiline=prose)
+    return " ".join(visible.split())
+
+
 def character_names(characters: set[str], limit: int = 5) -> str:
     """ "U+202E RIGHT-TO-LEFT OVERRIDE, ...": what an editor can look up, in a fixed order."""
     return ", ".join(

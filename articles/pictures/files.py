@@ -14,7 +14,7 @@ from typing import IO
 
 from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
-from ..text import without_control_characters, without_hidden_characters
+from ..text import visible_line
 
 # The formats a newsroom photo comes in, by the names Pillow gives them.
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
@@ -218,8 +218,7 @@ def _text(value, *, prose: bool = False) -> str:
             value = value.decode("utf-8")
         except UnicodeDecodeError:
             value = value.decode("latin-1")
-    visible = without_hidden_characters(without_control_characters(str(value)), multiline=prose)
-    return " ".join(visible.split())[: CAPTION_LIMIT if prose else LINE_LIMIT]
+    return visible_line(str(value), prose=prose)[: CAPTION_LIMIT if prose else LINE_LIMIT]
 
 
 def _iptc(image: Image.Image) -> Metadata:

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from ..text import without_control_characters, without_hidden_characters
+from ..text import visible_line
 
 
 class Format(StrEnum):
@@ -214,8 +214,7 @@ def one_line(value, max_length: int | None = None, *, prose: bool = False) -> st
     `prose` (a summary, a caption) keeps the joiners and isolates its script may need."""
     if not isinstance(value, str):
         return ""
-    visible = without_hidden_characters(without_control_characters(value), multiline=prose)
-    text = " ".join(visible.split())
+    text = visible_line(value, prose=prose)
     return text[:max_length] if max_length else text
 
 
