@@ -32,10 +32,9 @@ def use_item(item: WireItem, *, by) -> Drafted:
     picture, problem = None, ""
     if item.story_id is None:
         check_may_use(item, by)
-    if item.story_id is None and item.pictures:
         # Fetched before the item is locked: a slow agency server holds no lock.
         try:
-            picture = add_item_picture(item, 0, by=by)
+            picture = add_item_picture(item, 0, by=by) if item.pictures else None
         except (PictureRefused, PermissionDenied) as refusal:
             problem = str(refusal)
     with transaction.atomic():
