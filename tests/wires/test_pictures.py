@@ -589,3 +589,14 @@ def test_a_kill_arriving_while_the_file_is_fetched_withdraws_it_once_stored(
     with pytest.raises(PictureRefused, match="marked this picture canceled"):
         add_item_picture(item, 0, by=editor)
     assert Picture.objects.get().is_withdrawn
+
+
+def test_a_picture_items_page_shows_its_caption_once(feed, editor_client):
+    item = ingest(picture_item(), feed)
+
+    page = editor_client.get(reverse("admin:wires_wireitem_change", args=[item.pk]))
+
+    text = page.content.decode()
+    assert "The agency\N{RIGHT SINGLE QUOTATION MARK}s picture" in text
+    assert "wire-body-heading" not in text
+    assert text.count("a man identified by Turkish media") == 2  # the picture, and its field
