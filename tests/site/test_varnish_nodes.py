@@ -20,17 +20,29 @@ from tests.site.test_varnish import served_from_varnish
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def app_servers() -> Gunicorn:
+    return Gunicorn(port(32), workers=3, VARNISH_PURGE_URLS=f"http://127.0.0.1:{port(30)}/")
+
+
 @pytest.fixture(scope="module")
-def cluster(django_db_setup):
-    site = Gunicorn(port(32), workers=3, VARNISH_PURGE_URLS=f"http://127.0.0.1:{port(30)}/")
-    live = Varnish(port(30), backend_port=port(32))
-    cut_off = Varnish(port(34), backend_port=port(32))
-    partition = Partition(port(36), target=port(34))
-    yield live, cut_off, partition
-    partition.stop()
-    cut_off.stop()
-    live.stop()
-    site.stop()
+def servers(django_db_setup):
+    running = {"site": app_servers()}
+    running["live"] = Varnish(port(30), backend_port=port(32))
+    running["cut_off"] = Varnish(port(34), backend_port=port(32))
+    running["partition"] = Partition(port(36), target=port(34))
+    yield running
+    for name in ("partition", "cut_off", "live", "site"):
+        running[name].stop()
+
+
+@pytest.fixture
+def cluster(servers):
+    """The two nodes and the cut, with app servers started afresh for the test: an earlier
+    test's workers would keep pages of a database since emptied (a place page tagged with the
+    earlier test's place), at the same addresses, which no change of this test names."""
+    servers["site"].stop()
+    servers["site"] = app_servers()
+    return servers["live"], servers["cut_off"], servers["partition"]
 
 
 @pytest.fixture(autouse=True)
